@@ -1,0 +1,355 @@
+"""The TOML config file (SPEC section 4.2), parsed into frozen dataclasses.
+
+Every problem is a ConfigError naming the entry (`[mapping.columns] LEAD_PHONE`), so the user
+knows which line to edit.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import phonenumbers
+
+from leadprep._errors import ConfigError
+from leadprep._fields import MAPPING_COLUMNS, PERSONA_IDS
+
+PhonePolicy = Literal["valid", "possible"]
+CallingConfiguration = Literal["SIMPLE", "STRATEGIC"]
+ColumnRef = str | int
+
+DIAL_PRIORITIES = ("IMMEDIATE", "NORMAL")
+DUPLICATE_HANDLINGS = ("REMOVE_ALL_EXISTING", "REMOVE_FROM_LIST", "RETAIN_ALL")
+TIME_ZONE_OPTIONS = ("NPA_NXX", "ZIPCODE", "EXPLICIT", "NOT_APPLICABLE")
+
+
+@dataclass(frozen=True)
+class Persona:
+    phone_id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    e164: bool = True
+    default_region: str = "US"
+    phone_policy: PhonePolicy = "valid"
+    personas: tuple[Persona, ...] = ()
+
+    def persona_label(self, phone_id: int) -> str | None:
+        return next((p.label for p in self.personas if p.phone_id == phone_id), None)
+
+
+@dataclass(frozen=True)
+class CampaignConfig:
+    calling_configuration: CallingConfiguration = "SIMPLE"
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    description: str | None = None
+    dial_priority: str = "NORMAL"
+    duplicate_handling: str = "REMOVE_FROM_LIST"
+    list_state: str = "ACTIVE"
+    time_zone_option: str = "NOT_APPLICABLE"
+    dnc_tags: tuple[str, ...] | None = None
+    batch_size: int = 1000
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """Overrides for detection; None means detect."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    quote_char: str | None = None
+    header: bool | None = None
+
+
+@dataclass(frozen=True)
+class MappingConfig:
+    index_base: int = 0
+    columns: Mapping[str, ColumnRef] = field(default_factory=dict)
+    additional_phones: Mapping[int, ColumnRef] = field(default_factory=dict)
+    extended: Mapping[str, ColumnRef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    account: AccountConfig = field(default_factory=AccountConfig)
+    campaign: CampaignConfig = field(default_factory=CampaignConfig)
+    load: LoadConfig = field(default_factory=LoadConfig)
+    input: InputConfig = field(default_factory=InputConfig)
+    mapping: MappingConfig = field(default_factory=MappingConfig)
+    source: str | None = None
+
+    @property
+    def persona_phones_mapped(self) -> bool:
+        return bool(self.mapping.additional_phones)
+
+    @property
+    def single_primary_required(self) -> bool:
+        """STRATEGIC campaigns, and any file with persona phones, need one primary number."""
+        return self.campaign.calling_configuration == "STRATEGIC" or self.persona_phones_mapped
+
+    def with_overrides(self, *, batch_size: int | None = None, **input_overrides: Any) -> Config:
+        load = self.load if batch_size is None else replace(self.load, batch_size=batch_size)
+        given = {k: v for k, v in input_overrides.items() if v is not None}
+        return replace(self, load=load, input=replace(self.input, **given))
+
+
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "account": ("e164", "default_region", "phone_policy", "personas"),
+    "campaign": ("calling_configuration",),
+    "load": (
+        "description",
+        "dial_priority",
+        "duplicate_handling",
+        "list_state",
+        "time_zone_option",
+        "dnc_tags",
+        "batch_size",
+    ),
+    "input": ("encoding", "delimiter", "quote_char", "header"),
+    "mapping": ("index_base", "columns", "additional_phones", "extended"),
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check a leadprep TOML config file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("config file not found (pass an existing file to --config)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file: {exc}", source=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", source=path) from None
+    return parse_config(data, source=str(path))
+
+
+def parse_config(data: Mapping[str, Any], *, source: str | None = None) -> Config:
+    """Build a Config from an already parsed TOML document."""
+    try:
+        return _parse(data, source)
+    except ConfigError as exc:
+        if source is None or exc.source is not None:
+            raise
+        raise ConfigError(str(exc), source=source) from None
+
+
+def _parse(data: Mapping[str, Any], source: str | None) -> Config:
+    _check_keys("", data, tuple(_SECTIONS))
+    sections = {name: _table(data, name) for name in _SECTIONS}
+    for name, keys in _SECTIONS.items():
+        _check_keys(f"[{name}]", sections[name], keys)
+    account = _parse_account(sections["account"])
+    campaign = CampaignConfig(
+        calling_configuration=cast(
+            CallingConfiguration,
+            _choice(sections["campaign"], "campaign", "calling_configuration",
+                    ("SIMPLE", "STRATEGIC"), "SIMPLE"),
+        )
+    )
+    config = Config(
+        account=account,
+        campaign=campaign,
+        load=_parse_load(sections["load"]),
+        input=_parse_input(sections["input"]),
+        mapping=_parse_mapping(sections["mapping"]),
+        source=source,
+    )
+    _check_additional_phones(config)
+    return config
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+def _check_keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(allowed)}"
+            place = f"{where} {key}" if where else f"[{key}]"
+            raise ConfigError(f"unknown config entry {place}{hint}")
+
+
+def _typed(table: Mapping[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
+    value = table.get(key, default)
+    if value is default:
+        return value
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(
+            f"[{section}] {key} must be a {kind.__name__}, not {value!r}"
+        )
+    return value
+
+
+def _choice(
+    table: Mapping[str, Any], section: str, key: str, choices: tuple[str, ...], default: str
+) -> str:
+    value = _typed(table, section, key, str, default)
+    if value not in choices:
+        raise ConfigError(f"[{section}] {key} = {value!r} is not one of {', '.join(choices)}")
+    return cast(str, value)
+
+
+def _parse_account(table: Mapping[str, Any]) -> AccountConfig:
+    region = _typed(table, "account", "default_region", str, "US").upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ConfigError(
+            f"[account] default_region = {region!r} is not a region phonenumbers knows "
+            "(use a two-letter ISO code such as US, GB, DE)"
+        )
+    personas_raw = table.get("personas", [])
+    if not isinstance(personas_raw, list):
+        raise ConfigError("[[account.personas]] must be an array of tables")
+    personas = tuple(_parse_persona(i, p) for i, p in enumerate(personas_raw))
+    for attr in ("phone_id", "label"):
+        seen: set[object] = set()
+        for i, persona in enumerate(personas):
+            value = getattr(persona, attr)
+            if value in seen:
+                raise ConfigError(f"[[account.personas]] entry {i + 1}: {attr} {value!r} twice")
+            seen.add(value)
+    return AccountConfig(
+        e164=_typed(table, "account", "e164", bool, True),
+        default_region=region,
+        phone_policy=cast(
+            PhonePolicy,
+            _choice(table, "account", "phone_policy", ("valid", "possible"), "valid"),
+        ),
+        personas=personas,
+    )
+
+
+def _parse_persona(index: int, raw: Any) -> Persona:
+    where = f"[[account.personas]] entry {index + 1}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where} must be a table with phone_id and label")
+    _check_keys(where, raw, ("phone_id", "label"))
+    phone_id = raw.get("phone_id")
+    label = raw.get("label")
+    if not isinstance(phone_id, int) or isinstance(phone_id, bool) or phone_id not in PERSONA_IDS:
+        raise ConfigError(
+            f"{where}: phone_id = {phone_id!r}; persona phone IDs are 2..7 "
+            "(ID 1 is the primary leadPhone)"
+        )
+    if not isinstance(label, str) or not label.strip():
+        raise ConfigError(f"{where}: label must be a non-empty string")
+    return Persona(phone_id=phone_id, label=label)
+
+
+def _parse_load(table: Mapping[str, Any]) -> LoadConfig:
+    batch_size = _typed(table, "load", "batch_size", int, 1000)
+    if batch_size < 1:
+        raise ConfigError(f"[load] batch_size = {batch_size} must be at least 1")
+    tags = table.get("dnc_tags")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        raise ConfigError("[load] dnc_tags must be a list of strings")
+    return LoadConfig(
+        description=_typed(table, "load", "description", str, None),
+        dial_priority=_choice(table, "load", "dial_priority", DIAL_PRIORITIES, "NORMAL"),
+        duplicate_handling=_choice(
+            table, "load", "duplicate_handling", DUPLICATE_HANDLINGS, "REMOVE_FROM_LIST"
+        ),
+        list_state=_typed(table, "load", "list_state", str, "ACTIVE"),
+        time_zone_option=_choice(
+            table, "load", "time_zone_option", TIME_ZONE_OPTIONS, "NOT_APPLICABLE"
+        ),
+        dnc_tags=tuple(tags) if tags is not None else None,
+        batch_size=batch_size,
+    )
+
+
+def _parse_input(table: Mapping[str, Any]) -> InputConfig:
+    return InputConfig(
+        encoding=_typed(table, "input", "encoding", str, None),
+        delimiter=_typed(table, "input", "delimiter", str, None),
+        quote_char=_typed(table, "input", "quote_char", str, None),
+        header=_typed(table, "input", "header", bool, None),
+    )
+
+
+def _parse_mapping(table: Mapping[str, Any]) -> MappingConfig:
+    index_base = _typed(table, "mapping", "index_base", int, 0)
+    if index_base not in (0, 1):
+        raise ConfigError(f"[mapping] index_base = {index_base} must be 0 or 1")
+    columns = _refs(table, "columns")
+    for name in columns:
+        if name not in MAPPING_COLUMNS:
+            close = difflib.get_close_matches(name.upper(), list(MAPPING_COLUMNS), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ConfigError(
+                f"[mapping.columns] {name}: not a leadLoader mapping column{hint} "
+                f"(known: {', '.join(MAPPING_COLUMNS)})"
+            )
+    phones: dict[int, ColumnRef] = {}
+    for key, ref in _refs(table, "additional_phones").items():
+        try:
+            phone_id = int(key)
+        except ValueError:
+            raise ConfigError(
+                f"[mapping.additional_phones] {key}: keys are persona phone IDs 2..7"
+            ) from None
+        if phone_id == 1:
+            raise ConfigError(
+                "[mapping.additional_phones] 1: phone ID 1 is the primary leadPhone; "
+                "map it with LEAD_PHONE in [mapping.columns]"
+            )
+        if phone_id not in PERSONA_IDS:
+            raise ConfigError(
+                f"[mapping.additional_phones] {key}: phone ID {phone_id} is outside 2..7"
+            )
+        phones[phone_id] = ref
+    return MappingConfig(
+        index_base=index_base,
+        columns=columns,
+        additional_phones=phones,
+        extended=_refs(table, "extended"),
+    )
+
+
+def _refs(table: Mapping[str, Any], name: str) -> dict[str, ColumnRef]:
+    sub = table.get(name, {})
+    if not isinstance(sub, Mapping):
+        raise ConfigError(f"[mapping.{name}] must be a table")
+    refs: dict[str, ColumnRef] = {}
+    for key, ref in sub.items():
+        if isinstance(ref, bool) or not isinstance(ref, str | int):
+            raise ConfigError(
+                f"[mapping.{name}] {key} = {ref!r}: give a header name (string) "
+                "or a column index (integer)"
+            )
+        refs[str(key)] = ref
+    return refs
+
+
+def _check_additional_phones(config: Config) -> None:
+    phones = config.mapping.additional_phones
+    if not phones:
+        return
+    if config.campaign.calling_configuration == "SIMPLE":
+        first = min(phones)
+        raise ConfigError(
+            f"[mapping.additional_phones] {first}: persona phones need a STRATEGIC campaign; "
+            "set [campaign] calling_configuration = \"STRATEGIC\" or remove the entry"
+        )
+    for phone_id in sorted(phones):
+        if config.account.persona_label(phone_id) is None:
+            raise ConfigError(
+                f"[mapping.additional_phones] {phone_id}: no persona label is configured for "
+                f"phone ID {phone_id}; add [[account.personas]] phone_id = {phone_id}, label = \"…\""
+            )

@@ -1,0 +1,72 @@
+"""The lead fields of the leadLoader API and the file-flow mapping column names (SPEC section 2)."""
+
+from __future__ import annotations
+
+# Mapping column (file flow name) -> lead field (direct load name), in the API's documented order.
+MAPPING_COLUMNS: dict[str, str] = {
+    "LEAD_PHONE": "leadPhone",
+    "EXTERN_ID": "externId",
+    "STATE": "state",
+    "LEAD_TIMEZONE": "leadTimezone",
+    "PENDING_AGENT_ID": "pendingAgentId",
+    "TITLE": "title",
+    "FIRST_NAME": "firstName",
+    "MID_NAME": "midName",
+    "LAST_NAME": "lastName",
+    "SUFFIX": "suffix",
+    "EMAIL": "email",
+    "ADDRESS1": "address1",
+    "ADDRESS2": "address2",
+    "CITY": "city",
+    "ZIP": "zip",
+    "GATE_KEEPER": "gateKeeper",
+    "AUX_DATA1": "auxData1",
+    "AUX_DATA2": "auxData2",
+    "AUX_DATA3": "auxData3",
+    "AUX_DATA4": "auxData4",
+    "AUX_DATA5": "auxData5",
+    "AUX_PHONE": "auxPhone",
+    "AUX_EXTERNAL_URL": "auxExternalUrl",
+    "AUX_GREETING": "auxGreeting",
+    "LIVE_ANSWER_MESSAGE": "liveAnswerMessage",
+    "MACH_ANSWER_MESSAGE": "machAnswerMessage",
+    "CALLER_ID": "callerId",
+    "LEAD_PRIORITY": "leadPriority",
+}
+
+# Order of the keys of one lead in a request body.
+LEAD_FIELD_ORDER: tuple[str, ...] = (
+    "externId",
+    "leadPhone",
+    "leadPhoneE164",
+    "title",
+    "firstName",
+    "midName",
+    "lastName",
+    "suffix",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "email",
+    "gateKeeper",
+    "auxData1",
+    "auxData2",
+    "auxData3",
+    "auxData4",
+    "auxData5",
+    "auxPhone",
+    "auxExternalUrl",
+    "auxGreeting",
+    "callerId",
+    "leadPriority",
+    "leadTimezone",
+    "liveAnswerMessage",
+    "machAnswerMessage",
+    "pendingAgentId",
+    "extendedLeadData",
+    "personaPhoneConfig",
+)
+
+PERSONA_IDS = range(2, 8)

@@ -1,0 +1,319 @@
+"""Stage 1, read: a lead file in, string records with row numbers and structural rejects out."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from leadprep._codes import FileErrorCode, RejectCode
+from leadprep._encoding import DecodedText, EncodingSource, decode_file
+from leadprep._errors import ConfigError, InputFileError
+from leadprep._parse import Dialect, parse_records, split_lines
+from leadprep._sniff import (
+    DELIMITER_NAMES,
+    DELIMITERS,
+    LineEnding,
+    sample_lines,
+    sniff_delimiter,
+    sniff_line_ending,
+    sniff_quote_char,
+)
+
+DEFAULT_MAX_FIELD_SIZE = 65_536
+# C0 controls but tab, LF and CR-before-LF: a CRLF inside a quoted field is text.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r[^\n]|\r$"
+_LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Explicit options skip detection. None means detect."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    quote_char: str | None = None  # "none" turns quoting off
+    header: bool | None = None
+    max_field_size: int = DEFAULT_MAX_FIELD_SIZE
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the reader found, and whether it was detected or given."""
+
+    encoding: str
+    encoding_confidence: float
+    encoding_source: EncodingSource
+    bom: bool
+    delimiter: str
+    delimiter_detected: bool
+    quote_char: str | None
+    line_ending: LineEnding
+    header: bool
+    skipped_lines: tuple[int, ...]
+    invalid_encoding_lines: int
+
+    def asdict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["skipped_lines"] = list(self.skipped_lines)
+        data["delimiter_name"] = DELIMITER_NAMES.get(self.delimiter, self.delimiter)
+        return data
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """`rows`: `_row`, `_line`, then `_c0`.. one String column per header column.
+    `rejects`: `_row`, `_line`, `_reasons` (list), `_message`, `_fields` (list, as read)."""
+
+    path: str
+    detection: Detection
+    header: tuple[str, ...]
+    rows: pl.DataFrame
+    rejects: pl.DataFrame
+    rows_read: int
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    def asdict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "detection": self.detection.asdict(),
+            "header": list(self.header),
+            "rows_read": self.rows_read,
+            "structural_rejects": self.rejects.height,
+        }
+
+
+def column_name(index: int) -> str:
+    return f"_c{index}"
+
+
+def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
+    """Read a delimited lead file: detect, decode, parse, and check every record's shape."""
+    options = options or ReadOptions()
+    _check_options(options)
+    path = Path(path)
+    raw = _read_bytes(path)
+    decoded = decode_file(path, raw, options.encoding)
+    data = _strip_padding(decoded.data)
+    if not data.strip():
+        raise InputFileError(
+            FileErrorCode.EMPTY_FILE, path, "the file has no content (no header, no rows)"
+        )
+    line_ending = sniff_line_ending(data)
+    if line_ending == "CR":
+        data = data.replace(b"\r", b"\n")
+    dialect, delimiter_detected = _dialect(path, data, options)
+    lines = split_lines(data)
+    records = parse_records(lines, dialect, str(path))
+    if decoded.bad_lines:
+        records = records.with_columns(
+            _bad_encoding=_any_line_in(sorted(decoded.bad_lines))
+        )
+    else:
+        records = records.with_columns(_bad_encoding=pl.lit(False))
+    header_at, has_header, skipped = _find_header(records, options.header)
+    header = tuple(records["fields"][header_at]) if has_header else ()
+    body = records.slice(header_at + 1 if has_header else header_at)
+    width = len(header) if has_header else _modal_width(body)
+    if not has_header:
+        header = tuple(f"column {i + 1}" for i in range(width))
+    _refuse_runaway_quotes(path, body, width)
+    body = body.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+    rows, rejects = _check_shapes(body, width, options.max_field_size)
+    detection = Detection(
+        encoding=decoded.encoding,
+        encoding_confidence=round(decoded.confidence, 4),
+        encoding_source=decoded.source,
+        bom=decoded.bom,
+        delimiter=dialect.delimiter,
+        delimiter_detected=delimiter_detected,
+        quote_char=dialect.quote_char,
+        line_ending=line_ending,
+        header=has_header,
+        skipped_lines=skipped,
+        invalid_encoding_lines=len(decoded.bad_lines),
+    )
+    return ReadResult(str(path), detection, header, rows, rejects, body.height)
+
+
+def _check_options(options: ReadOptions) -> None:
+    if options.delimiter is not None and options.delimiter not in (*DELIMITERS, "\\t", "tab"):
+        if len(options.delimiter) != 1:
+            raise ConfigError(
+                f"--delimiter {options.delimiter!r} must be one character (, ; | or tab)"
+            )
+    quote = options.quote_char
+    if quote is not None and quote != "none" and len(quote) != 1:
+        raise ConfigError(f"--quote-char {quote!r} must be one character, or 'none'")
+    if options.max_field_size < 1:
+        raise ConfigError("--max-field-size must be at least 1")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(
+            FileErrorCode.FILE_NOT_FOUND, path, "no such file; check the path"
+        ) from None
+    except IsADirectoryError:
+        raise InputFileError(
+            FileErrorCode.FILE_NOT_FOUND, path, "this is a directory; pass a lead file"
+        ) from None
+
+
+def _strip_padding(data: bytes) -> bytes:
+    """A NUL-padded tail (preallocated or truncated copies) is not data."""
+    return data.rstrip(b"\x00") if data.endswith(b"\x00\x00") else data
+
+
+def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bool]:
+    sample = data[: 1 << 20].decode("utf-8", "ignore")
+    quote: str | None
+    if options.quote_char == "none":
+        quote = None
+    else:
+        quote = options.quote_char or sniff_quote_char(sample)
+    if options.delimiter is not None:
+        given = {"\\t": "\t", "tab": "\t"}.get(options.delimiter, options.delimiter)
+        return Dialect(given, quote), False
+    guess = sniff_delimiter(sample_lines(sample, quote))
+    if guess.delimiter is None:
+        raise InputFileError(
+            FileErrorCode.DELIMITER_UNDETECTED,
+            path,
+            "none of comma, tab, semicolon or pipe splits the first lines into columns; "
+            "pass the delimiter with --delimiter",
+        )
+    return Dialect(guess.delimiter, quote), True
+
+
+def _any_line_in(bad: list[int]) -> pl.Expr:
+    """A record is badly encoded when any of its physical lines is."""
+    starts = pl.Series(bad, dtype=pl.UInt32)
+    return pl.int_ranges(pl.col("line"), pl.col("last_line") + 1).list.eval(
+        pl.element().is_in(starts.to_list())
+    ).list.any()
+
+
+def _is_blank(fields: pl.Expr) -> pl.Expr:
+    return fields.list.eval(pl.element().str.strip_chars() == "").list.all()
+
+
+def _find_header(
+    records: pl.DataFrame, header: bool | None
+) -> tuple[int, bool, tuple[int, ...]]:
+    """Index of the header (or first data) record, whether it is a header, lines skipped."""
+    head = records.head(50).with_columns(
+        _width=pl.col("fields").list.len(),
+        _filled=pl.col("fields").list.eval(pl.element().str.strip_chars() != "").list.sum(),
+    )
+    widths = head["_width"].to_list()
+    filled = head["_filled"].to_list()
+    modal = Counter(w for w, f in zip(widths, filled, strict=True) if f > 0).most_common(1)
+    modal_width = modal[0][0] if modal else 1
+    first = 0
+    # Title rows and blank lines above the header: skipped and reported, never data.
+    while first < min(len(widths) - 1, 10) and _is_title_row(
+        widths[first], filled[first], modal_width
+    ):
+        first += 1
+    skipped = tuple(head["line"][:first].to_list())
+    if header is None:
+        header = not any(_LOOKS_LIKE_DATA.search(f or "") for f in records["fields"][first])
+    return first, header, skipped
+
+
+def _is_title_row(width: int, filled: int, modal_width: int) -> bool:
+    if filled == 0:
+        return True
+    if width < modal_width and width <= max(2, modal_width // 2):
+        return True
+    return modal_width >= 3 and filled == 1 and width in (1, modal_width)
+
+
+def _modal_width(body: pl.DataFrame) -> int:
+    counts = body.head(1000).select(pl.col("fields").list.len())["fields"].to_list()
+    return Counter(counts).most_common(1)[0][0] if counts else 1
+
+
+def _refuse_runaway_quotes(path: Path, body: pl.DataFrame, width: int) -> None:
+    """A multi-line record of the wrong shape is a quote left open, swallowing later lines."""
+    runaway = body.filter(
+        (pl.col("last_line") > pl.col("line"))
+        & (pl.col("malformed") | (pl.col("fields").list.len() != width))
+    )
+    if runaway.height:
+        line = int(runaway["line"][0])
+        last = int(runaway["last_line"][0])
+        raise InputFileError(
+            FileErrorCode.UNTERMINATED_QUOTE,
+            path,
+            f"a quote opened on line {line} runs on to line {last} and breaks the columns; "
+            "close the quote, or pass --quote-char none if quotes are plain text here",
+            line=line,
+        )
+
+
+def _check_shapes(
+    body: pl.DataFrame, width: int, max_field_size: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    fields = pl.col("fields")
+    count = fields.list.len()
+    blank = _is_blank(fields)
+    codes = [
+        (blank, RejectCode.BLANK_ROW),
+        (~blank & (count < width), RejectCode.TOO_FEW_FIELDS),
+        (~blank & (count > width), RejectCode.TOO_MANY_FIELDS),
+        (pl.col("malformed"), RejectCode.MALFORMED_QUOTING),
+        (pl.col("_bad_encoding"), RejectCode.INVALID_ENCODING),
+        (fields.list.eval(pl.element().str.contains(_CONTROL)).list.any(),
+         RejectCode.CONTROL_CHARACTER),
+        (fields.list.eval(pl.element().str.len_bytes() > max_field_size).list.any(),
+         RejectCode.FIELD_TOO_LARGE),
+    ]
+    reasons = pl.concat_list(
+        [pl.when(cond).then(pl.lit(code.value)).otherwise(None) for cond, code in codes]
+    ).list.drop_nulls()
+    checked = body.with_columns(_reasons=reasons, _count=count)
+    bad = checked.filter(pl.col("_reasons").list.len() > 0)
+    good = checked.filter(pl.col("_reasons").list.len() == 0)
+    rows = good.select(
+        "_row",
+        pl.col("line").alias("_line"),
+        *[fields.list.get(i).alias(column_name(i)) for i in range(width)],
+    )
+    rejects = bad.select(
+        "_row",
+        pl.col("line").alias("_line"),
+        "_reasons",
+        _structure_message(width, max_field_size).alias("_message"),
+        pl.col("fields").alias("_fields"),
+    )
+    return rows, rejects
+
+
+def _structure_message(width: int, max_field_size: int) -> pl.Expr:
+    first = pl.col("_reasons").list.first()
+    where = pl.format("line {}: ", pl.col("line"))
+    return (
+        pl.when(first == RejectCode.BLANK_ROW.value)
+        .then(where + pl.lit("every field is empty"))
+        .when(first.is_in([RejectCode.TOO_FEW_FIELDS.value, RejectCode.TOO_MANY_FIELDS.value]))
+        .then(where + pl.format("{} fields, the header has {}", pl.col("_count"), pl.lit(width)))
+        .when(first == RejectCode.MALFORMED_QUOTING.value)
+        .then(where + pl.lit("text after a closing quote (as in \"Smith\" Jr); quote the whole "
+                             "field"))
+        .when(first == RejectCode.INVALID_ENCODING.value)
+        .then(where + pl.lit("not valid in the file's encoding (shown decoded as cp1252)"))
+        .when(first == RejectCode.CONTROL_CHARACTER.value)
+        .then(where + pl.lit("a field holds a control character (NUL, bare CR, …)"))
+        .otherwise(where + pl.lit(f"a field is longer than {max_field_size} bytes"))
+    )

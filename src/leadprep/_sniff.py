@@ -1,0 +1,77 @@
+"""Dialect detection on the decoded text: delimiter, quote char, line ending (SPEC section 3)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+DELIMITERS = (",", "\t", ";", "|")
+DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
+QUOTE_CHARS = ('"', "'")
+LineEnding = Literal["LF", "CRLF", "CR", "mixed", "none"]
+
+_SAMPLE_LINES = 500
+
+
+@dataclass(frozen=True)
+class DelimiterGuess:
+    delimiter: str | None
+    consistency: float
+    fields: int
+
+
+def sniff_line_ending(data: bytes) -> LineEnding:
+    crlf = data.count(b"\r\n")
+    lf = data.count(b"\n") - crlf
+    cr = data.count(b"\r") - crlf
+    if lf == 0 and crlf == 0:
+        return "CR" if cr else "none"
+    if crlf and lf:
+        return "mixed"
+    return "CRLF" if crlf else "LF"
+
+
+def sample_lines(text: str, quote_char: str | None) -> list[str]:
+    """The first lines of the text, with quoted sections (which may hold newlines) blanked."""
+    if quote_char:
+        q = re.escape(quote_char)
+        text = re.sub(f"{q}(?:[^{q}]|{q}{q})*{q}", "Q", text)
+    lines = [line.rstrip("\r") for line in text.split("\n")[:_SAMPLE_LINES]]
+    return [line for line in lines if line.strip()]
+
+
+def sniff_quote_char(text: str) -> str:
+    """`'` only when it, and not `"`, is seen opening and closing whole fields."""
+    scores = {}
+    for q in QUOTE_CHARS:
+        qe = re.escape(q)
+        pattern = re.compile(f"(?:^|[,\\t;|]){qe}[^{qe}\\n]*{qe}(?:[,\\t;|]|\\r?$)", re.M)
+        scores[q] = len(pattern.findall(text))
+    return "'" if scores["'"] > scores['"'] else '"'
+
+
+def sniff_delimiter(lines: list[str]) -> DelimiterGuess:
+    """The candidate that splits the most lines into the same number (≥ 2) of fields.
+
+    Among candidates that are consistent on at least 80% of the lines, the one giving more
+    fields wins: a comma file whose rows all hold one "a;b" tag is still a comma file.
+    """
+    best: DelimiterGuess | None = None
+    for delimiter in DELIMITERS:
+        counts = Counter(line.count(delimiter) + 1 for line in lines)
+        if not counts:
+            break
+        fields, seen = counts.most_common(1)[0]
+        if fields < 2:
+            continue
+        guess = DelimiterGuess(delimiter, seen / len(lines), fields)
+        if best is None or _rank(guess) > _rank(best):
+            best = guess
+    return best or DelimiterGuess(None, 0.0, 1)
+
+
+def _rank(guess: DelimiterGuess) -> tuple[bool, float]:
+    consistent = guess.consistency >= 0.8
+    return consistent, float(guess.fields) if consistent else guess.consistency
