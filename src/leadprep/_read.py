@@ -287,12 +287,12 @@ def _check_shapes(
     good = checked.filter(pl.col("_reasons").list.len() == 0)
     rows = good.select(
         "_row",
-        pl.col("line").alias("_line"),
+        pl.col("line").cast(pl.Int64).alias("_line"),
         *[fields.list.get(i).alias(column_name(i)) for i in range(width)],
     )
     rejects = bad.select(
         "_row",
-        pl.col("line").alias("_line"),
+        pl.col("line").cast(pl.Int64).alias("_line"),
         "_reasons",
         _structure_message(width, max_field_size).alias("_message"),
         pl.col("fields").alias("_fields"),

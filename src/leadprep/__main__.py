@@ -1,0 +1,3 @@
+from leadprep._cli import main
+
+main()

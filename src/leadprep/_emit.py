@@ -1,0 +1,259 @@
+"""Stage 5, emit: request bodies, rejects.csv, warnings.csv, summary.json (SPEC section 4.3).
+
+Everything is written under a temporary directory inside the output directory and then renamed
+into place, so a failed run never leaves a half-written file under a final name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+
+from leadprep._config import Config
+from leadprep._fields import LEAD_FIELD_ORDER, MAPPING_COLUMNS
+from leadprep._read import ReadResult, column_name
+from leadprep._transform import Leads
+from leadprep._validate import ValidatedFrame
+
+OutputFormat = Literal["leadloader", "process"]
+BATCH_DIR = "batches"
+PROCESS_DIR = "process"
+
+
+@dataclass(frozen=True)
+class EmitInfo:
+    out_dir: str
+    files: tuple[str, ...]
+    batches: int
+
+    def asdict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def load_options(config: Config, description: str) -> dict[str, Any]:
+    """The load options every request body carries, in the API's names."""
+    load = config.load
+    options: dict[str, Any] = {
+        "description": load.description or description,
+        "dialPriority": load.dial_priority,
+        "duplicateHandling": load.duplicate_handling,
+        "listState": load.list_state,
+        "timeZoneOption": load.time_zone_option,
+    }
+    if load.dnc_tags is not None:
+        options["dncTags"] = list(load.dnc_tags)
+    return options
+
+
+def _json_member(key: str, value: pl.Expr) -> pl.Expr:
+    """`"key":value` (JSON-escaped by polars), or null when the value is null."""
+    encoded = pl.struct(value.alias(key)).struct.json_encode()
+    return pl.when(value.is_not_null()).then(
+        encoded.str.strip_prefix("{").str.strip_suffix("}")
+    )
+
+
+def _nested_to_json(frame: pl.DataFrame) -> pl.DataFrame:
+    """Struct columns become JSON objects without null members; all-null becomes null."""
+    exprs = []
+    for name in ("extendedLeadData", "personaPhoneConfig"):
+        if name not in frame.columns:
+            continue
+        keys = [f.name for f in frame.schema[name].fields]  # type: ignore[attr-defined]
+        inner = pl.concat_str(
+            [_json_member(k, pl.col(name).struct.field(k)) for k in keys],
+            separator=",",
+            ignore_nulls=True,
+        )
+        exprs.append(
+            pl.when(inner != "").then(pl.lit("{") + inner + pl.lit("}")).alias(name)
+        )
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def lead_json(frame: pl.DataFrame) -> list[str]:
+    """One compact JSON object per lead, keys in the API's order, null fields omitted."""
+    flat = _nested_to_json(frame)
+    fields = [f for f in LEAD_FIELD_ORDER if f in flat.columns]
+    members = []
+    for f in fields:
+        if f in ("extendedLeadData", "personaPhoneConfig"):
+            members.append(
+                pl.when(pl.col(f).is_not_null()).then(pl.lit(json.dumps(f) + ":") + pl.col(f))
+            )
+        else:
+            members.append(_json_member(f, pl.col(f)))
+    inner = pl.concat_str(members, separator=",", ignore_nulls=True)
+    return flat.select((pl.lit("{") + inner + pl.lit("}")).alias("lead"))["lead"].to_list()
+
+
+def emit(
+    out_dir: str | Path,
+    *,
+    read: ReadResult,
+    validated: ValidatedFrame,
+    leads: Leads,
+    config: Config,
+    output_format: OutputFormat,
+    summary: dict[str, Any],
+) -> EmitInfo:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    with _staging(out) as stage:
+        description = Path(read.path).name
+        batches = _write_batches(stage, leads, load_options(config, description),
+                                 config.load.batch_size)
+        written += [f"{BATCH_DIR}/{name}" for name in batches]
+        _write_rejects(stage / "rejects.csv", read, validated)
+        _write_warnings(stage / "warnings.csv", leads.warnings)
+        written += ["rejects.csv", "warnings.csv"]
+        if output_format == "process":
+            _write_process(stage / PROCESS_DIR, validated, leads, config, description)
+            written += [f"{PROCESS_DIR}/leads.csv", f"{PROCESS_DIR}/process-request.json"]
+        info = EmitInfo(str(out), tuple([*written, "summary.json"]), len(batches))
+        summary = {**summary, "batches": len(batches), "outputs": list(info.files)}
+        _write_json(stage / "summary.json", summary)
+        _publish(stage, out, output_format)
+    return info
+
+
+@contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    stage = Path(tempfile.mkdtemp(prefix=".leadprep-tmp-", dir=out))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _publish(stage: Path, out: Path, output_format: OutputFormat) -> None:
+    """Rename each finished output into place; directories are swapped whole."""
+    names = [BATCH_DIR, "rejects.csv", "warnings.csv"]
+    if output_format == "process":
+        names.append(PROCESS_DIR)
+    for name in names:
+        target = out / name
+        if (stage / name).is_dir() and target.exists():
+            trash = Path(tempfile.mkdtemp(prefix=".leadprep-old-", dir=out))
+            target.rename(trash / name)
+            (stage / name).rename(target)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(stage / name, target)
+    # The summary goes last: its presence says the outputs beside it are complete.
+    os.replace(stage / "summary.json", out / "summary.json")
+
+
+def _write_batches(
+    stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
+) -> list[str]:
+    directory = stage / BATCH_DIR
+    directory.mkdir()
+    lines = lead_json(leads.frame.drop("_row"))
+    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
+    names = []
+    for number, start in enumerate(range(0, len(lines), batch_size), start=1):
+        name = f"leadloader-{number:05d}.json"
+        body = head + ",\n".join(lines[start : start + batch_size]) + "\n]}\n"
+        (directory / name).write_text(body, encoding="utf-8")
+        names.append(name)
+    return names
+
+
+def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    return frame.select(
+        [pl.col("_fields").list.get(i, null_on_oob=True).alias(f"f{i}") for i in range(width)]
+    )
+
+
+def _write_rejects(path: Path, read: ReadResult, validated: ValidatedFrame) -> None:
+    structural = read.rejects
+    width = max(
+        [read.width, *structural["_fields"].list.len().to_list()] if structural.height
+        else [read.width]
+    )
+    fields_of_rows = read.rows.select(
+        "_row", pl.concat_list([pl.col(column_name(i)) for i in range(read.width)])
+        .alias("_fields")
+    ) if read.width else read.rows.select("_row", pl.lit([]).alias("_fields"))
+    content = validated.rejected.select("_row", "_line", "_reasons", "_message").join(
+        fields_of_rows, on="_row", how="left"
+    )
+    both = pl.concat(
+        [structural.select("_row", "_reasons", "_message", "_fields"),
+         content.select("_row", "_reasons", "_message",
+                        pl.col("_fields").cast(pl.List(pl.String)))]
+    ).sort("_row")
+    table = pl.concat(
+        [both.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
+         _field_columns(both, width)],
+        how="horizontal",
+    )
+    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
+    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
+
+
+def _write_warnings(path: Path, warnings: pl.DataFrame) -> None:
+    _write_csv(path, list(warnings.columns), warnings)
+
+
+def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:
+    """Header written with the csv module: names may repeat or be blank, which polars refuses."""
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(header)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(head.getvalue())
+        handle.write(table.write_csv(include_header=False, line_terminator="\n"))
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_process(
+    directory: Path, validated: ValidatedFrame, leads: Leads, config: Config, description: str
+) -> None:
+    """The file flow: cleaned leads.csv plus a process request whose indexes point into it."""
+    directory.mkdir()
+    mapped = validated.mapped
+    field_to_column = {v: k for k, v in MAPPING_COLUMNS.items()}
+    frame = leads.frame
+    columns: list[tuple[str, pl.Expr]] = [
+        (field_to_column[f], pl.col(f)) for f in MAPPING_COLUMNS.values() if f in mapped.fields
+    ]
+    phones = [(p.phone_id, p.label) for p in mapped.personas]
+    columns += [(label, pl.col("personaPhoneConfig").struct.field(label)) for _, label in phones]
+    ext_keys = list(mapped.extended)
+    columns += [(key, pl.col("extendedLeadData").struct.field(key)) for key in ext_keys]
+    table = frame.select([expr.alias(f"c{i}") for i, (_, expr) in enumerate(columns)])
+    _write_csv(directory / "leads.csv", [name for name, _ in columns], table)
+    base = config.mapping.index_base
+    n_fields = len(columns) - len(phones) - len(ext_keys)
+    request: dict[str, Any] = {
+        **load_options(config, description),
+        "fileType": "COMMA",
+        "fileContainsHeaders": True,
+        "pageNumber": 1,
+        "quoteChar": '"',
+        "pageColumnMappings": {name: i + base for i, (name, _) in enumerate(columns[:n_fields])},
+        "additionalPhoneMappings": {
+            str(pid): n_fields + i + base for i, (pid, _) in enumerate(phones)
+        },
+        "extendedLeadDataMappings": {
+            key: n_fields + len(phones) + i + base for i, key in enumerate(ext_keys)
+        },
+    }
+    _write_json(directory / "process-request.json", request)

@@ -1,0 +1,176 @@
+"""Stage 4, transform: accepted rows become leads with their final values, plus warnings.
+
+Phones are normalized (SPEC section 5), text is already trimmed, persona phones go under their
+configured labels, and every value changed or dropped on an accepted row is a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from leadprep._codes import WarningCode
+from leadprep._config import Config
+from leadprep._map import MappedFrame
+from leadprep._phone import normalize
+from leadprep._validate import ValidatedFrame
+
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+WARNING_SCHEMA = {
+    "_row": pl.Int64,
+    "_code": pl.String,
+    "_field": pl.String,
+    "_value": pl.String,
+    "_message": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Leads:
+    """`frame`: `_row` plus one column per lead field (final values, null = omitted);
+    `extendedLeadData` and `personaPhoneConfig` are structs keyed as in the request body."""
+
+    frame: pl.DataFrame
+    warnings: pl.DataFrame
+
+    def asdict(self) -> dict[str, Any]:
+        return {"leads": self.frame.height, "warnings": self.warnings.height}
+
+
+def transform(validated: ValidatedFrame, config: Config) -> Leads:
+    mapped = validated.mapped
+    rows = validated.accepted
+    out = rows.select("_row")
+    warnings: list[pl.DataFrame] = [_dropped_part_warnings(rows, mapped)]
+    for field in mapped.fields:
+        if field == "leadPhone":
+            out = out.with_columns(leadPhone=rows["_primary"])
+            if config.account.e164:
+                out = out.with_columns(leadPhoneE164=rows["_primary_e164"])
+        elif field in ("auxPhone", "callerId"):
+            code = (WarningCode.INVALID_AUX_PHONE if field == "auxPhone"
+                    else WarningCode.INVALID_CALLER_ID)
+            values, warned = _secondary_phone(rows, field, code, config, mapped)
+            out = out.with_columns(values.alias(field))
+            warnings.append(warned)
+        elif field == "email":
+            values, warned = _email(rows, mapped)
+            out = out.with_columns(values.alias("email"))
+            warnings.append(warned)
+        else:
+            out = out.with_columns(rows[field])
+    if mapped.extended:
+        out = out.with_columns(
+            extendedLeadData=pl.struct(
+                [rows[col].alias(key) for key, (_, col) in mapped.extended.items()]
+            )
+        )
+    if mapped.personas:
+        persona_values = []
+        for persona in mapped.personas:
+            values, warned = _phone_to_e164(
+                rows, persona.column, f"personaPhoneConfig[{persona.label!r}]",
+                WarningCode.INVALID_PERSONA_PHONE, WarningCode.PIPE_DELIMITED_PERSONA, config,
+                mapped.header[persona.source],
+            )
+            persona_values.append(values.alias(persona.label))
+            warnings.append(warned)
+        out = out.with_columns(personaPhoneConfig=pl.struct(persona_values))
+    all_warnings = pl.concat(warnings).sort("_row", "_code", maintain_order=True)
+    return Leads(out, all_warnings)
+
+
+def _header(mapped: MappedFrame, field: str) -> str:
+    return mapped.header[mapped.fields[field]]
+
+
+def _empty_warnings() -> pl.DataFrame:
+    return pl.DataFrame(schema=WARNING_SCHEMA)
+
+
+
+
+def _secondary_phone(
+    rows: pl.DataFrame, field: str, code: WarningCode, config: Config, mapped: MappedFrame
+) -> tuple[pl.Series, pl.DataFrame]:
+    return _phone_to_e164(rows, field, field, code, None, config, _header(mapped, field))
+
+
+def _phone_to_e164(
+    rows: pl.DataFrame,
+    column: str,
+    target: str,
+    invalid_code: WarningCode,
+    pipe_code: WarningCode | None,
+    config: Config,
+    source: str,
+) -> tuple[pl.Series, pl.DataFrame]:
+    """E.164 when valid; else null and a warning. A pipe list is never split here."""
+    phones = normalize(rows[column], config.account.default_region, config.account.phone_policy)
+    raw = pl.col("_value")
+    piped = raw.str.contains("|", literal=True) & pl.lit(pipe_code is not None)
+    table = pl.concat(
+        [rows.select("_row", pl.col(column).alias("_value")), phones], how="horizontal"
+    ).with_columns(
+        _status=pl.when(raw.is_null())
+        .then(pl.lit("empty"))
+        .when(piped)
+        .then(pl.lit("pipe"))
+        .when(pl.col("accepted"))
+        .then(pl.lit("ok"))
+        .otherwise(pl.lit("invalid"))
+    )
+    values = table.select(
+        pl.when(pl.col("_status") == "ok").then(pl.col("e164")).alias(target)
+    ).to_series()
+    invalid = pl.format(
+        "{} '{}' is not a valid phone number ({}); the value was dropped",
+        pl.lit(target), raw, pl.col("reason").fill_null("invalid"),
+    )
+    several = pl.format(
+        "{} '{}' holds several numbers; it takes one, so the value was dropped",
+        pl.lit(target), raw,
+    )
+    warned = table.filter(pl.col("_status").is_in(["pipe", "invalid"])).select(
+        "_row",
+        pl.when(pl.col("_status") == "pipe")
+        .then(pl.lit(pipe_code.value if pipe_code else None))
+        .otherwise(pl.lit(invalid_code.value))
+        .alias("_code"),
+        pl.lit(source).alias("_field"),
+        pl.col("_value"),
+        pl.when(pl.col("_status") == "pipe").then(several).otherwise(invalid).alias("_message"),
+    )
+    return values, warned.cast(WARNING_SCHEMA)
+
+
+def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataFrame]:
+    ok = pl.col("email").str.contains(_EMAIL)
+    values = rows.select(pl.when(ok).then(pl.col("email")).alias("email")).to_series()
+    warned = rows.filter(pl.col("email").is_not_null() & ~ok).select(
+        "_row",
+        pl.lit(WarningCode.INVALID_EMAIL.value).alias("_code"),
+        pl.lit(_header(mapped, "email")).alias("_field"),
+        pl.col("email").alias("_value"),
+        pl.format("email '{}' is not an email address; the value was dropped",
+                  pl.col("email")).alias("_message"),
+    )
+    return values, warned.cast(WARNING_SCHEMA)
+
+
+def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFrame:
+    if "_dropped_parts" not in rows.columns or rows.height == 0:
+        return _empty_warnings()
+    parts = rows.select("_row", "_dropped_parts").explode("_dropped_parts").drop_nulls(
+        "_dropped_parts"
+    ).unnest("_dropped_parts")
+    return parts.select(
+        "_row",
+        pl.lit(WarningCode.DROPPED_PIPE_PART.value).alias("_code"),
+        pl.lit(_header(mapped, "leadPhone")).alias("_field"),
+        pl.col("value").alias("_value"),
+        pl.format("leadPhone part '{}' was dropped ({}); the other parts were kept",
+                  pl.col("value"), pl.col("reason").fill_null("invalid")).alias("_message"),
+    ).cast(WARNING_SCHEMA)

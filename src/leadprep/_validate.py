@@ -1,0 +1,248 @@
+"""Stage 3, validate: the pandera schema of the canonical lead frame plus the domain rules.
+
+Each domain rule is a polars expression that is true for rows that pass, registered with pandera
+as a check named after its reason code; pandera's lazy validation gathers every failure, so a row
+may carry several codes. Duplicates are judged last, among rows that pass every other rule.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pandera.polars as pa
+import polars as pl
+
+from leadprep._codes import RejectCode
+from leadprep._config import Config
+from leadprep._map import MappedFrame
+from leadprep._phone import normalize
+
+
+@dataclass(frozen=True)
+class ValidatedFrame:
+    """`frame` is the trimmed canonical frame plus primary-phone columns (`_primary`,
+    `_primary_e164`, `_dropped_parts`) and `_reasons` (list of codes, empty when accepted)
+    and `_message`."""
+
+    mapped: MappedFrame
+    frame: pl.DataFrame
+
+    @property
+    def accepted(self) -> pl.DataFrame:
+        return self.frame.filter(pl.col("_reasons").list.len() == 0)
+
+    @property
+    def rejected(self) -> pl.DataFrame:
+        return self.frame.filter(pl.col("_reasons").list.len() > 0)
+
+    def asdict(self) -> dict[str, Any]:
+        return {"rows": self.frame.height, "accepted": self.accepted.height,
+                "rejected": self.rejected.height}
+
+
+class CanonicalLeads(pa.DataFrameModel):
+    """The canonical lead frame out of the map stage: every lead field is text."""
+
+    row: int = pa.Field(alias="_row", unique=True, gt=0)
+    line: int = pa.Field(alias="_line", gt=0)
+    externId: str = pa.Field(nullable=True)  # noqa: N815 - the API's field name
+    leadPhone: str = pa.Field(nullable=True)  # noqa: N815
+
+    class Config:
+        strict = False
+
+
+@cache
+def iana_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
+    """Check every row; return the frame with its reason codes."""
+    CanonicalLeads.validate(mapped.frame)
+    frame = _trim(mapped.frame)
+    frame = frame.join(_primary_phones(frame, config), on="_row", how="left")
+    rules = _rules(config, frame.columns)
+    reasons = _failures(frame, rules)
+    frame = frame.join(reasons, on="_row", how="left").with_columns(
+        pl.col("_reasons").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+    if config.load.duplicate_handling == "REMOVE_FROM_LIST":
+        frame = _mark_duplicates(frame)
+    return ValidatedFrame(mapped, frame.with_columns(_message=_messages(config, frame.columns)))
+
+
+def _trim(frame: pl.DataFrame) -> pl.DataFrame:
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        [
+            pl.when(pl.col(c).str.strip_chars() == "")
+            .then(None)
+            .otherwise(pl.col(c).str.strip_chars())
+            .alias(c)
+            for c in text
+        ]
+    )
+
+
+def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """Normalize the primary, part by part when a SIMPLE campaign allows pipe-delimited lists."""
+    account = config.account
+    split_pipes = not config.single_primary_required
+    parts = frame.select(
+        "_row",
+        (pl.col("leadPhone").str.split("|") if split_pipes else pl.concat_list("leadPhone"))
+        .alias("_part"),
+    ).explode("_part").with_columns(pl.col("_part").str.strip_chars())
+    parts = parts.filter(pl.col("_part").is_not_null() & (pl.col("_part") != ""))
+    parts = parts.with_row_index("_order")
+    phones = normalize(parts["_part"], account.default_region, account.phone_policy)
+    parts = pl.concat([parts, phones], how="horizontal").with_columns(
+        _ok=pl.col("accepted") & (pl.lit(account.e164) | (pl.col("country_code") == 1))
+    )
+    dropped_reason = (
+        pl.when(pl.col("accepted"))
+        .then(pl.lit("not a NANP number, and the account is not enabled for E.164"))
+        .otherwise(pl.col("reason"))
+    )
+    return (
+        parts.sort("_order")
+        .group_by("_row", maintain_order=True)
+        .agg(
+            _primary=pl.col("national").filter("_ok").str.join("|"),
+            _primary_e164=pl.col("e164").filter("_ok").str.join("|"),
+            _ok_parts=pl.col("_ok").sum(),
+            _parts=pl.len(),
+            _non_nanp=(pl.col("accepted") & ~pl.col("_ok")).any(),
+            _first_reason=pl.col("reason").first(),
+            _dropped_parts=pl.struct(
+                value=pl.col("_part"), reason=dropped_reason
+            ).filter(~pl.col("_ok")),
+        )
+        .with_columns(
+            pl.when(pl.col("_ok_parts") == 0).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("_primary", "_primary_e164")
+        )
+    )
+
+
+def _rules(config: Config, columns: list[str]) -> dict[RejectCode, pl.Expr]:
+    """Reason code -> expression that is true for rows passing the rule."""
+    has_phone = pl.col("leadPhone").is_not_null() & (pl.col("_parts").fill_null(0) > 0)
+    pipe = pl.col("leadPhone").str.contains("|", literal=True).fill_null(False)
+    pipe_rejected = pipe if config.single_primary_required else pl.lit(False)
+    no_ok_part = has_phone & ~pipe_rejected & (pl.col("_ok_parts") == 0)
+    non_nanp = pl.col("_non_nanp").fill_null(False)
+    rules = {
+        RejectCode.MISSING_EXTERN_ID: pl.col("externId").is_not_null(),
+        RejectCode.MISSING_PRIMARY_PHONE: has_phone,
+        RejectCode.PIPE_DELIMITED_PRIMARY: ~pipe_rejected,
+        RejectCode.INVALID_PRIMARY_PHONE: ~(no_ok_part & ~non_nanp),
+        RejectCode.NON_NANP_PRIMARY: ~(no_ok_part & non_nanp),
+    }
+    if config.load.time_zone_option == "EXPLICIT" and "leadTimezone" in columns:
+        rules[RejectCode.INVALID_LEAD_TIMEZONE] = pl.col("leadTimezone").is_in(
+            sorted(iana_zones())
+        ).fill_null(False)
+    return rules
+
+
+def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataFrame:
+    """Run the rules as pandera checks (lazy: every failure), one row per failing `_row`."""
+    schema = pa.DataFrameSchema(
+        checks=[
+            pa.Check(lambda data, rule=rule: data.lazyframe.select(rule.alias("ok")),
+                     name=code.value)
+            for code, rule in rules.items()
+        ]
+    )
+    empty = pl.DataFrame(schema={"_row": pl.Int64, "_reasons": pl.List(pl.String)})
+    try:
+        schema.validate(frame.select("_row", *_rule_inputs(frame)), lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.filter(pl.col("index").is_not_null())
+        order = {code.value: i for i, code in enumerate(RejectCode)}
+        failed = cases.select(
+            pl.col("index").cast(pl.Int64),
+            pl.col("check").alias("_code"),
+            pl.col("check").replace_strict(order, return_dtype=pl.Int32).alias("_order"),
+        )
+        rows = frame.select("_row").with_row_index("index").with_columns(
+            pl.col("index").cast(pl.Int64)
+        )
+        return (
+            failed.join(rows, on="index")
+            .sort("_row", "_order")
+            .group_by("_row", maintain_order=True)
+            .agg(pl.col("_code").alias("_reasons"))
+        )
+    return empty
+
+
+def _rule_inputs(frame: pl.DataFrame) -> list[str]:
+    wanted = {"externId", "leadPhone", "leadTimezone", "_parts", "_ok_parts", "_non_nanp"}
+    return [c for c in frame.columns if c in wanted]
+
+
+def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    """REMOVE_FROM_LIST: the first clean row with a phone is kept, later ones are rejected."""
+    clean = pl.col("_reasons").list.len() == 0
+    first_row = pl.col("_row").filter(clean).min().over("_primary_e164")
+    duplicate = clean & pl.col("_primary_e164").is_not_null() & (pl.col("_row") != first_row)
+    return frame.with_columns(
+        _first_row=first_row,
+        _reasons=pl.when(duplicate)
+        .then(pl.col("_reasons").list.concat(pl.lit([RejectCode.DUPLICATE_PRIMARY_IN_FILE.value])))
+        .otherwise(pl.col("_reasons")),
+    )
+
+
+def _messages(config: Config, columns: list[str]) -> pl.Expr:
+    reasons = pl.col("_reasons")
+    phone = pl.col("leadPhone").fill_null("")
+    parts: list[tuple[RejectCode, pl.Expr]] = [
+        (RejectCode.MISSING_EXTERN_ID, pl.lit("externId is empty")),
+        (RejectCode.MISSING_PRIMARY_PHONE, pl.lit("leadPhone is empty")),
+        (
+            RejectCode.PIPE_DELIMITED_PRIMARY,
+            pl.format("leadPhone {} holds several numbers; a STRATEGIC campaign (or one with "
+                      "persona phones) needs one primary number", _quoted(phone)),
+        ),
+        (
+            RejectCode.INVALID_PRIMARY_PHONE,
+            pl.format("leadPhone {} is not a {} phone number for region {} ({})",
+                      _quoted(phone), pl.lit(config.account.phone_policy),
+                      pl.lit(config.account.default_region),
+                      pl.col("_first_reason").fill_null("invalid")),
+        ),
+        (
+            RejectCode.NON_NANP_PRIMARY,
+            pl.format("leadPhone {} is not a NANP (+1) number and the account is not enabled "
+                      "for E.164 ([account] e164 = false)", _quoted(phone)),
+        ),
+    ]
+    if "leadTimezone" in columns:
+        parts.append((
+            RejectCode.INVALID_LEAD_TIMEZONE,
+            pl.format("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
+                      "needed with time_zone_option EXPLICIT",
+                      _quoted(pl.col("leadTimezone").fill_null(""))),
+        ))
+    if "_first_row" in columns:
+        parts.append((
+            RejectCode.DUPLICATE_PRIMARY_IN_FILE,
+            pl.format("leadPhone {} repeats the phone of row {} (duplicate_handling "
+                      "REMOVE_FROM_LIST)", pl.col("_primary_e164"), pl.col("_first_row")),
+        ))
+    return pl.concat_str(
+        [pl.when(reasons.list.contains(code.value)).then(text) for code, text in parts],
+        separator="; ",
+        ignore_nulls=True,
+    )
+
+
+def _quoted(expr: pl.Expr) -> pl.Expr:
+    return pl.lit("'") + expr + pl.lit("'")
