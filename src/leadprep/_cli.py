@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -35,7 +36,9 @@ def _root() -> None:
 def _fail(error: LeadprepError, debug: bool) -> NoReturn:
     if debug:
         raise error
-    Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+    Console(stderr=True).print(
+        f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(error.exit_code)
 
 
@@ -74,7 +77,8 @@ def convert_command(
     """Convert a lead file into leadLoader batches, rejects.csv, warnings.csv and summary.json."""
     if output_format not in ("leadloader", "process"):
         Console(stderr=True).print(
-            f"[bold red]error:[/] --format {output_format!r} must be leadloader or process"
+            f"[bold red]error:[/] --format {escape(repr(output_format))} must be leadloader or "
+            "process", soft_wrap=True
         )
         raise typer.Exit(2)
     fmt: OutputFormat = "process" if output_format == "process" else "leadloader"
@@ -112,7 +116,7 @@ def _print_summary(result: ConvertResult, out: Path) -> None:
         s["delimiter"], s["delimiter"]
     )
     console.print(
-        f"[bold]{s['input']}[/]: {s['encoding']}, {delimiter}-delimited, "
+        f"[bold]{escape(s['input'])}[/]: {s['encoding']}, {delimiter}-delimited, "
         f"{'with' if s['header'] else 'no'} header, {s['line_ending']} line endings",
         highlight=False,
     )
@@ -128,9 +132,9 @@ def _print_summary(result: ConvertResult, out: Path) -> None:
             table.add_row(f"  {code}", f"{n:,}")
     console.print(table)
     console.print(
-        f"{s['batches']} request bodies in {out / 'batches'}; rejects in "
+        escape(f"{s['batches']} request bodies in {out / 'batches'}; rejects in "
         f"{out / 'rejects.csv'}; summary in {out / 'summary.json'} "
-        f"({s['elapsed_seconds']:.2f} s)",
+        f"({s['elapsed_seconds']:.2f} s)"),
         highlight=False,
         soft_wrap=True,
     )

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMAS = REPO / "schemas"
+SAMPLE = REPO / "sample_data"
+DATA = Path(__file__).resolve().parent / "data"
+# shared/ sits beside the checkout (../shared); CI clones main with shared/ beside it.
+CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+def validate_against(schema_name: str, document: Any) -> None:
+    schema = json.loads((SCHEMAS / f"{schema_name}.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+@pytest.fixture
+def write_file(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return path
+
+    return write
