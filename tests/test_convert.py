@@ -160,7 +160,8 @@ def test_explicit_time_zones_must_be_iana_names(tmp_path: Path) -> None:
     data = json.loads(json.dumps(BASE))
     data["load"]["time_zone_option"] = "EXPLICIT"
     data["mapping"]["columns"]["LEAD_TIMEZONE"] = "tz"
-    text = "id,phone,tz\n1,4155550100,America/Los_Angeles\n2,4155550101,Pacific Time\n3,4155550102,\n"
+    text = ("id,phone,tz\n1,4155550100,America/Los_Angeles\n2,4155550101,Pacific Time\n"
+            "3,4155550102,\n")
     _, leads, rejects, _ = run(tmp_path, text, parse_config(data))
     assert leads[0]["leadTimezone"] == "America/Los_Angeles"
     assert reasons(rejects) == {2: "INVALID_LEAD_TIMEZONE", 3: "INVALID_LEAD_TIMEZONE"}

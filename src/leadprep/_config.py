@@ -181,7 +181,8 @@ def _check_keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) 
     for key in table:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(allowed)}"
+            known = ", ".join(allowed)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {known}"
             place = f"{where} {key}" if where else f"[{key}]"
             raise ConfigError(f"unknown config entry {place}{hint}")
 
@@ -351,5 +352,6 @@ def _check_additional_phones(config: Config) -> None:
         if config.account.persona_label(phone_id) is None:
             raise ConfigError(
                 f"[mapping.additional_phones] {phone_id}: no persona label is configured for "
-                f"phone ID {phone_id}; add [[account.personas]] phone_id = {phone_id}, label = \"…\""
+                f"phone ID {phone_id}; add [[account.personas]] phone_id = {phone_id}, "
+                'label = "…"'
             )

@@ -86,11 +86,13 @@ def lead_json(frame: pl.DataFrame) -> list[str]:
     """One compact JSON object per lead, keys in the API's order, null fields omitted."""
     flat = _nested_to_json(frame)
     fields = [f for f in LEAD_FIELD_ORDER if f in flat.columns]
-    members = []
+    members: list[pl.Expr] = []
     for f in fields:
         if f in ("extendedLeadData", "personaPhoneConfig"):
             members.append(
-                pl.when(pl.col(f).is_not_null()).then(pl.lit(json.dumps(f) + ":") + pl.col(f))
+                pl.when(pl.col(f).is_not_null())
+                .then(pl.lit(json.dumps(f) + ":") + pl.col(f))
+                .otherwise(None)
             )
         else:
             members.append(_json_member(f, pl.col(f)))

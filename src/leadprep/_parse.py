@@ -158,7 +158,7 @@ def parse_one_record(texts: pl.Series, start: int, dialect: Dialect, path: str) 
                 else:
                     field.append(ch)
             elif ch == q:
-                field.append(q)
+                field.append(ch)
                 state = _IN_QUOTED
             elif ch == d:
                 fields.append("".join(field))

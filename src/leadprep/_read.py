@@ -11,12 +11,11 @@ from typing import Any
 import polars as pl
 
 from leadprep._codes import FileErrorCode, RejectCode
-from leadprep._encoding import DecodedText, EncodingSource, decode_file
+from leadprep._encoding import EncodingSource, decode_file
 from leadprep._errors import ConfigError, InputFileError
 from leadprep._parse import Dialect, parse_records, split_lines
 from leadprep._sniff import (
     DELIMITER_NAMES,
-    DELIMITERS,
     LineEnding,
     sample_lines,
     sniff_delimiter,
@@ -144,9 +143,9 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
 
 
 def _check_options(options: ReadOptions) -> None:
-    if options.delimiter is not None and options.delimiter not in (*DELIMITERS, "\\t", "tab"):
-        if len(options.delimiter) != 1:
-            raise ConfigError(
+    delimiter = options.delimiter
+    if delimiter is not None and delimiter not in ("\\t", "tab") and len(delimiter) != 1:
+        raise ConfigError(
                 f"--delimiter {options.delimiter!r} must be one character (, ; | or tab)"
             )
     quote = options.quote_char
@@ -176,11 +175,9 @@ def _strip_padding(data: bytes) -> bytes:
 
 def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bool]:
     sample = data[: 1 << 20].decode("utf-8", "ignore")
-    quote: str | None
-    if options.quote_char == "none":
-        quote = None
-    else:
-        quote = options.quote_char or sniff_quote_char(sample)
+    quote = (
+        None if options.quote_char == "none" else options.quote_char or sniff_quote_char(sample)
+    )
     if options.delimiter is not None:
         given = {"\\t": "\t", "tab": "\t"}.get(options.delimiter, options.delimiter)
         return Dialect(given, quote), False

@@ -18,12 +18,12 @@ from leadprep._phone import normalize
 from leadprep._validate import ValidatedFrame
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
-WARNING_SCHEMA = {
-    "_row": pl.Int64,
-    "_code": pl.String,
-    "_field": pl.String,
-    "_value": pl.String,
-    "_message": pl.String,
+WARNING_SCHEMA: dict[str, pl.DataType] = {
+    "_row": pl.Int64(),
+    "_code": pl.String(),
+    "_field": pl.String(),
+    "_value": pl.String(),
+    "_message": pl.String(),
 }
 
 
@@ -143,7 +143,7 @@ def _phone_to_e164(
         pl.col("_value"),
         pl.when(pl.col("_status") == "pipe").then(several).otherwise(invalid).alias("_message"),
     )
-    return values, warned.cast(WARNING_SCHEMA)
+    return values, warned.cast(pl.Schema(WARNING_SCHEMA))
 
 
 def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataFrame]:
@@ -157,7 +157,7 @@ def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataF
         pl.format("email '{}' is not an email address; the value was dropped",
                   pl.col("email")).alias("_message"),
     )
-    return values, warned.cast(WARNING_SCHEMA)
+    return values, warned.cast(pl.Schema(WARNING_SCHEMA))
 
 
 def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFrame:
@@ -173,4 +173,4 @@ def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFr
         pl.col("value").alias("_value"),
         pl.format("leadPhone part '{}' was dropped ({}); the other parts were kept",
                   pl.col("value"), pl.col("reason").fill_null("invalid")).alias("_message"),
-    ).cast(WARNING_SCHEMA)
+    ).cast(pl.Schema(WARNING_SCHEMA))

@@ -48,8 +48,8 @@ class CanonicalLeads(pa.DataFrameModel):
 
     row: int = pa.Field(alias="_row", unique=True, gt=0)
     line: int = pa.Field(alias="_line", gt=0)
-    externId: str = pa.Field(nullable=True)  # noqa: N815 - the API's field name
-    leadPhone: str = pa.Field(nullable=True)  # noqa: N815
+    externId: str = pa.Field(nullable=True)
+    leadPhone: str = pa.Field(nullable=True)
 
     class Config:
         strict = False
@@ -173,12 +173,13 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
         rows = frame.select("_row").with_row_index("index").with_columns(
             pl.col("index").cast(pl.Int64)
         )
-        return (
+        grouped: pl.DataFrame = (
             failed.join(rows, on="index")
             .sort("_row", "_order")
             .group_by("_row", maintain_order=True)
             .agg(pl.col("_code").alias("_reasons"))
         )
+        return grouped
     return empty
 
 
