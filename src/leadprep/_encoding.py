@@ -9,6 +9,7 @@ answer. A sample is not enough: the first accent may sit past any sample.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -44,6 +45,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 _CHUNK = 1 << 20
+_C1_CONTROLS = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080..U+009F in UTF-8
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,12 @@ def decode_file(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
     utf16 = _sniff_utf16_nul_pattern(raw)
     if utf16 is not None:
         return DecodedText(_transcode(path, raw, utf16), utf16, 0.99, "nul-pattern", False)
+    if raw.endswith(b"\x00\x00"):
+        # A NUL-padded tail (preallocated or truncated copies) is not data.
+        raw = raw.rstrip(b"\x00")
     _refuse_binary(path, raw)
     if raw.isascii():
-        return DecodedText(raw, "ascii", 1.0, "ascii", False)
+        return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
     if _is_utf8(raw):
         return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
     mostly = _utf8_with_few_bad_lines(raw)
@@ -138,7 +143,8 @@ def _utf8_with_few_bad_lines(raw: bytes) -> DecodedText | None:
     It is UTF-8 when most of its non-ASCII lines are valid UTF-8; the others become
     INVALID_ENCODING rejects. Otherwise the file is in some other encoding.
     """
-    lines = raw.split(b"\n")
+    separator = b"\n" if b"\n" in raw else b"\r"
+    lines = raw.split(separator)
     good_non_ascii = 0
     bad: list[int] = []
     for number, line in enumerate(lines, start=1):
@@ -155,7 +161,7 @@ def _utf8_with_few_bad_lines(raw: bytes) -> DecodedText | None:
     for number in bad:
         lines[number - 1] = lines[number - 1].decode("cp1252", "replace").encode("utf-8")
     return DecodedText(
-        b"\n".join(lines), "utf-8", good_non_ascii / (good_non_ascii + len(bad)), "utf-8",
+        separator.join(lines), "utf-8", good_non_ascii / (good_non_ascii + len(bad)), "utf-8",
         False, frozenset(bad)
     )
 
@@ -178,6 +184,9 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
             python_name = codecs.lookup(candidate).name
             data = _transcode(path, raw, python_name)
         except (LookupError, InputFileError):
+            continue
+        if python_name == "iso8859-1" and _C1_CONTROLS.search(data):
+            # Latin-1 decodes anything; C1 controls in the text mean it was the wrong answer.
             continue
         source: EncodingSource = "chardet"
         return DecodedText(data, python_name, confidence if candidate == name else 0.0, source,

@@ -100,7 +100,7 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     path = Path(path)
     raw = _read_bytes(path)
     decoded = decode_file(path, raw, options.encoding)
-    data = _strip_padding(decoded.data)
+    data = decoded.data
     if not data.strip():
         raise InputFileError(
             FileErrorCode.EMPTY_FILE, path, "the file has no content (no header, no rows)"
@@ -166,11 +166,6 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(
             FileErrorCode.FILE_NOT_FOUND, path, "this is a directory; pass a lead file"
         ) from None
-
-
-def _strip_padding(data: bytes) -> bytes:
-    """A NUL-padded tail (preallocated or truncated copies) is not data."""
-    return data.rstrip(b"\x00") if data.endswith(b"\x00\x00") else data
 
 
 def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bool]:

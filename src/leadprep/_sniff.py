@@ -26,8 +26,11 @@ def sniff_line_ending(data: bytes) -> LineEnding:
     crlf = data.count(b"\r\n")
     lf = data.count(b"\n") - crlf
     cr = data.count(b"\r") - crlf
+    if crlf == 0 and cr > lf:
+        # Mac spreadsheets write CR between records and LF inside quoted cells.
+        return "CR"
     if lf == 0 and crlf == 0:
-        return "CR" if cr else "none"
+        return "none"
     if crlf and lf:
         return "mixed"
     return "CRLF" if crlf else "LF"
@@ -72,6 +75,6 @@ def sniff_delimiter(lines: list[str]) -> DelimiterGuess:
     return best or DelimiterGuess(None, 0.0, 1)
 
 
-def _rank(guess: DelimiterGuess) -> tuple[bool, float]:
+def _rank(guess: DelimiterGuess) -> tuple[bool, float, float]:
     consistent = guess.consistency >= 0.8
-    return consistent, float(guess.fields) if consistent else guess.consistency
+    return consistent, float(guess.fields) if consistent else 0.0, guess.consistency
