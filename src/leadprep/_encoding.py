@@ -172,11 +172,11 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
         max_bytes=len(raw),
         include_encodings=LIKELY_ENCODINGS,
         prefer_superset=True,
-        no_match_encoding="ascii",
+        no_match_encoding="utf-8",  # strict UTF-8 already failed: this answer means none
     )
     name = result.get("encoding")
     confidence = float(result.get("confidence") or 0.0)
-    candidates = [name] if name and name.lower() != "ascii" else []
+    candidates = [name] if name and _python_name(name) != "utf-8" else []
     # chardet's answer must decode the whole file; else try the usual suspects in order.
     candidates += ["windows-1252", "cp932"]
     for candidate in candidates:
@@ -197,6 +197,13 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
         "the encoding could not be decided (not UTF-8, and no likely encoding decodes it); "
         "pass it with --encoding, e.g. --encoding cp1252",
     )
+
+
+def _python_name(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _decode_with_option(
