@@ -189,9 +189,8 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
 
 def _any_line_in(bad: list[int]) -> pl.Expr:
     """A record is badly encoded when any of its physical lines is."""
-    starts = pl.Series(bad, dtype=pl.UInt32)
     return pl.int_ranges(pl.col("line"), pl.col("last_line") + 1).list.eval(
-        pl.element().is_in(starts.to_list())
+        pl.element().is_in(bad)
     ).list.any()
 
 
