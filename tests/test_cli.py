@@ -133,3 +133,11 @@ def test_module_and_console_script_are_the_same_program() -> None:
     assert script is not None
     done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "convert" in done.stdout
+
+
+def test_an_unknown_format_is_a_usage_error_before_any_work(tmp_path: Path) -> None:
+    done = leadprep("convert", SAMPLE / "leads.csv", "--config", SAMPLE / "leadprep.toml",
+                    "--out", tmp_path / "out", "--format", "xml")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "--format 'xml'" in done.stderr
+    assert not (tmp_path / "out").exists()

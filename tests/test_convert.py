@@ -259,3 +259,25 @@ def test_accepted_primary_equals_phonenumbers(tmp_path: Path, value: str) -> Non
             number, phonenumbers.PhoneNumberFormat.E164)
     else:
         assert reasons(rejects) == {1: "INVALID_PRIMARY_PHONE"}
+
+
+def test_without_an_out_dir_every_stage_runs_and_nothing_is_written(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,phone\n1,4155550100\n,4155550101\n")
+    before = sorted(tmp_path.iterdir())
+    result = leadprep.convert(src, config(), None)
+    assert (result.rows_read, result.accepted, result.rejected) == (2, 1, 1)
+    assert result.emitted is None
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_leadloader_rerun_removes_the_process_output_of_an_earlier_run(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", out,
+                     output_format="process")
+    assert (out / "process" / "leads.csv").exists()
+    leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", out)
+    assert not (out / "process").exists()
+    assert "process/leads.csv" not in json.loads((out / "summary.json").read_text())["outputs"]

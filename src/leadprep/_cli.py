@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, cast
 
 import typer
 from rich.console import Console
@@ -75,13 +75,8 @@ def convert_command(
     debug: Annotated[bool, typer.Option(help="Show Python tracebacks on errors.")] = False,
 ) -> None:
     """Convert a lead file into leadLoader batches, rejects.csv, warnings.csv and summary.json."""
-    if output_format not in ("leadloader", "process"):
-        Console(stderr=True).print(
-            f"[bold red]error:[/] --format {escape(repr(output_format))} must be leadloader or "
-            "process", soft_wrap=True
-        )
-        raise typer.Exit(2)
-    fmt: OutputFormat = "process" if output_format == "process" else "leadloader"
+    # convert() checks the format, before any work, like every other option.
+    fmt = cast(OutputFormat, output_format)
     try:
         cfg = _config_with_flags(config, encoding, delimiter, quote_char, header)
         result = _run_with_progress(file, cfg, out, fmt, batch_size)

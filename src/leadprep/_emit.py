@@ -28,6 +28,7 @@ from leadprep._validate import ValidatedFrame
 
 OutputFormat = Literal["leadloader", "process"]
 BATCH_DIR = "batches"
+_NESTED = ("extendedLeadData", "personaPhoneConfig")
 PROCESS_DIR = "process"
 
 
@@ -64,40 +65,24 @@ def _json_member(key: str, value: pl.Expr) -> pl.Expr:
     )
 
 
-def _nested_to_json(frame: pl.DataFrame) -> pl.DataFrame:
-    """Struct columns become JSON objects without null members; all-null becomes null."""
-    exprs = []
-    for name in ("extendedLeadData", "personaPhoneConfig"):
-        if name not in frame.columns:
-            continue
-        keys = [f.name for f in frame.schema[name].fields]  # type: ignore[attr-defined]
-        inner = pl.concat_str(
-            [_json_member(k, pl.col(name).struct.field(k)) for k in keys],
-            separator=",",
-            ignore_nulls=True,
-        )
-        exprs.append(
-            pl.when(inner != "").then(pl.lit("{") + inner + pl.lit("}")).alias(name)
-        )
-    return frame.with_columns(exprs) if exprs else frame
+def _json_object(members: list[pl.Expr]) -> pl.Expr:
+    """`{member,…}` of the non-null members, or null when every member is null."""
+    inner = pl.concat_str(members, separator=",", ignore_nulls=True)
+    return pl.when(inner != "").then(pl.lit("{") + inner + pl.lit("}"))
+
+
+def _lead_member(frame: pl.DataFrame, field: str) -> pl.Expr:
+    if field not in _NESTED:
+        return _json_member(field, pl.col(field))
+    keys = [f.name for f in frame.schema[field].fields]  # type: ignore[attr-defined]
+    nested = _json_object([_json_member(k, pl.col(field).struct.field(k)) for k in keys])
+    return pl.lit(json.dumps(field) + ":") + nested
 
 
 def lead_json(frame: pl.DataFrame) -> list[str]:
     """One compact JSON object per lead, keys in the API's order, null fields omitted."""
-    flat = _nested_to_json(frame)
-    fields = [f for f in LEAD_FIELD_ORDER if f in flat.columns]
-    members: list[pl.Expr] = []
-    for f in fields:
-        if f in ("extendedLeadData", "personaPhoneConfig"):
-            members.append(
-                pl.when(pl.col(f).is_not_null())
-                .then(pl.lit(json.dumps(f) + ":") + pl.col(f))
-                .otherwise(None)
-            )
-        else:
-            members.append(_json_member(f, pl.col(f)))
-    inner = pl.concat_str(members, separator=",", ignore_nulls=True)
-    return flat.select((pl.lit("{") + inner + pl.lit("}")).alias("lead"))["lead"].to_list()
+    members = [_lead_member(frame, f) for f in LEAD_FIELD_ORDER if f in frame.columns]
+    return frame.select(_json_object(members).alias("lead"))["lead"].to_list()
 
 
 def emit(
@@ -145,6 +130,9 @@ def _publish(stage: Path, out: Path, output_format: OutputFormat) -> None:
     names = [BATCH_DIR, "rejects.csv", "warnings.csv"]
     if output_format == "process":
         names.append(PROCESS_DIR)
+    else:
+        # A process/ left by an earlier --format process run would no longer match the batches.
+        shutil.rmtree(out / PROCESS_DIR, ignore_errors=True)
     for name in names:
         target = out / name
         if (stage / name).is_dir() and target.exists():
@@ -181,23 +169,17 @@ def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
 
 
 def _write_rejects(path: Path, read: ReadResult, validated: ValidatedFrame) -> None:
-    structural = read.rejects
-    width = max(
-        [read.width, *structural["_fields"].list.len().to_list()] if structural.height
-        else [read.width]
+    structural = read.rejects.select("_row", "_reasons", "_message", "_fields")
+    longest: int = structural.select(pl.col("_fields").list.len().max()).item() or 0
+    width = max(read.width, longest)
+    # Content rejects get their fields back as read, from the reader's rows.
+    content = validated.rejected.select("_row", "_reasons", "_message").join(
+        read.rows, on="_row", how="left"
+    ).select(
+        "_row", "_reasons", "_message",
+        pl.concat_list([pl.col(column_name(i)) for i in range(read.width)]).alias("_fields"),
     )
-    fields_of_rows = read.rows.select(
-        "_row", pl.concat_list([pl.col(column_name(i)) for i in range(read.width)])
-        .alias("_fields")
-    ) if read.width else read.rows.select("_row", pl.lit([]).alias("_fields"))
-    content = validated.rejected.select("_row", "_line", "_reasons", "_message").join(
-        fields_of_rows, on="_row", how="left"
-    )
-    both = pl.concat(
-        [structural.select("_row", "_reasons", "_message", "_fields"),
-         content.select("_row", "_reasons", "_message",
-                        pl.col("_fields").cast(pl.List(pl.String)))]
-    ).sort("_row")
+    both = pl.concat([structural, content]).sort("_row")
     table = pl.concat(
         [both.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
          _field_columns(both, width)],

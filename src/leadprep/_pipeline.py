@@ -67,11 +67,10 @@ def _resolve_config(config: Config | str | Path) -> Config:
     return config if isinstance(config, Config) else load_config(config)
 
 
-def read_options(config: Config, max_field_size: int | None = None) -> ReadOptions:
+def read_options(config: Config) -> ReadOptions:
     inp = config.input
-    extra = {} if max_field_size is None else {"max_field_size": max_field_size}
     return ReadOptions(encoding=inp.encoding, delimiter=inp.delimiter,
-                       quote_char=inp.quote_char, header=inp.header, **extra)
+                       quote_char=inp.quote_char, header=inp.header)
 
 
 def convert(

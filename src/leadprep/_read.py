@@ -26,6 +26,8 @@ from leadprep._sniff import (
 DEFAULT_MAX_FIELD_SIZE = 65_536
 # C0 controls but tab, LF and CR-before-LF: a CRLF inside a quoted field is text.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r[^\n]|\r$"
+# How a tab is spelled on a command line or in TOML without a literal tab.
+_TAB_NAMES = ("\\t", "tab")
 _LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
 
 
@@ -111,12 +113,10 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     dialect, delimiter_detected = _dialect(path, data, options)
     lines = split_lines(data)
     records = parse_records(lines, dialect, str(path))
-    if decoded.bad_lines:
-        records = records.with_columns(
-            _bad_encoding=_any_line_in(sorted(decoded.bad_lines))
-        )
-    else:
-        records = records.with_columns(_bad_encoding=pl.lit(False))
+    records = records.with_columns(
+        _bad_encoding=_any_line_in(sorted(decoded.bad_lines))
+        if decoded.bad_lines else pl.lit(False)
+    )
     header_at, has_header, skipped = _find_header(records, options.header)
     header = tuple(records["fields"][header_at]) if has_header else ()
     body = records.slice(header_at + 1 if has_header else header_at)
@@ -144,10 +144,8 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
 
 def _check_options(options: ReadOptions) -> None:
     delimiter = options.delimiter
-    if delimiter is not None and delimiter not in ("\\t", "tab") and len(delimiter) != 1:
-        raise ConfigError(
-                f"--delimiter {options.delimiter!r} must be one character (, ; | or tab)"
-            )
+    if delimiter is not None and delimiter not in _TAB_NAMES and len(delimiter) != 1:
+        raise ConfigError(f"--delimiter {delimiter!r} must be one character (, ; | or tab)")
     quote = options.quote_char
     if quote is not None and quote != "none" and len(quote) != 1:
         raise ConfigError(f"--quote-char {quote!r} must be one character, or 'none'")
@@ -174,7 +172,7 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
         None if options.quote_char == "none" else options.quote_char or sniff_quote_char(sample)
     )
     if options.delimiter is not None:
-        given = {"\\t": "\t", "tab": "\t"}.get(options.delimiter, options.delimiter)
+        given = "\t" if options.delimiter in _TAB_NAMES else options.delimiter
         return Dialect(given, quote), False
     guess = sniff_delimiter(sample_lines(sample, quote))
     if guess.delimiter is None:

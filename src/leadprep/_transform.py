@@ -18,6 +18,11 @@ from leadprep._phone import normalize
 from leadprep._validate import ValidatedFrame
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+# auxPhone and callerId are normalized like persona phones (SPEC section 5).
+_SECONDARY_PHONES = {
+    "auxPhone": WarningCode.INVALID_AUX_PHONE,
+    "callerId": WarningCode.INVALID_CALLER_ID,
+}
 WARNING_SCHEMA: dict[str, pl.DataType] = {
     "_row": pl.Int64(),
     "_code": pl.String(),
@@ -49,11 +54,11 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
             out = out.with_columns(leadPhone=rows["_primary"])
             if config.account.e164:
                 out = out.with_columns(leadPhoneE164=rows["_primary_e164"])
-        elif field in ("auxPhone", "callerId"):
-            code = (WarningCode.INVALID_AUX_PHONE if field == "auxPhone"
-                    else WarningCode.INVALID_CALLER_ID)
-            values, warned = _secondary_phone(rows, field, code, config, mapped)
-            out = out.with_columns(values.alias(field))
+        elif field in _SECONDARY_PHONES:
+            values, warned = _phone_to_e164(
+                rows, field, field, _SECONDARY_PHONES[field], None, config, _header(mapped, field)
+            )
+            out = out.with_columns(values)
             warnings.append(warned)
         elif field == "email":
             values, warned = _email(rows, mapped)
@@ -88,14 +93,6 @@ def _header(mapped: MappedFrame, field: str) -> str:
 
 def _empty_warnings() -> pl.DataFrame:
     return pl.DataFrame(schema=WARNING_SCHEMA)
-
-
-
-
-def _secondary_phone(
-    rows: pl.DataFrame, field: str, code: WarningCode, config: Config, mapped: MappedFrame
-) -> tuple[pl.Series, pl.DataFrame]:
-    return _phone_to_e164(rows, field, field, code, None, config, _header(mapped, field))
 
 
 def _phone_to_e164(

@@ -76,16 +76,9 @@ def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
 
 
 def _trim(frame: pl.DataFrame) -> pl.DataFrame:
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    return frame.with_columns(
-        [
-            pl.when(pl.col(c).str.strip_chars() == "")
-            .then(None)
-            .otherwise(pl.col(c).str.strip_chars())
-            .alias(c)
-            for c in text
-        ]
-    )
+    """Strip whitespace; a field left empty is null (omitted from the lead)."""
+    stripped = pl.col(pl.String).str.strip_chars()
+    return frame.with_columns(pl.when(stripped != "").then(stripped))
 
 
 def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
@@ -98,7 +91,6 @@ def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
         .alias("_part"),
     ).explode("_part").with_columns(pl.col("_part").str.strip_chars())
     parts = parts.filter(pl.col("_part").is_not_null() & (pl.col("_part") != ""))
-    parts = parts.with_row_index("_order")
     phones = normalize(parts["_part"], account.default_region, account.phone_policy)
     parts = pl.concat([parts, phones], how="horizontal").with_columns(
         _ok=pl.col("accepted") & (pl.lit(account.e164) | (pl.col("country_code") == 1))
@@ -109,8 +101,7 @@ def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
         .otherwise(pl.col("reason"))
     )
     return (
-        parts.sort("_order")
-        .group_by("_row", maintain_order=True)
+        parts.group_by("_row", maintain_order=True)
         .agg(
             _primary=pl.col("national").filter("_ok").str.join("|"),
             _primary_e164=pl.col("e164").filter("_ok").str.join("|"),
@@ -161,7 +152,8 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
     )
     empty = pl.DataFrame(schema={"_row": pl.Int64, "_reasons": pl.List(pl.String)})
     try:
-        schema.validate(frame.select("_row", *_rule_inputs(frame)), lazy=True)
+        inputs = {name for rule in rules.values() for name in rule.meta.root_names()}
+        schema.validate(frame.select("_row", *sorted(inputs)), lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases.filter(pl.col("index").is_not_null())
         order = {code.value: i for i, code in enumerate(RejectCode)}
@@ -181,11 +173,6 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
         )
         return grouped
     return empty
-
-
-def _rule_inputs(frame: pl.DataFrame) -> list[str]:
-    wanted = {"externId", "leadPhone", "leadTimezone", "_parts", "_ok_parts", "_non_nanp"}
-    return [c for c in frame.columns if c in wanted]
 
 
 def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
