@@ -22,7 +22,8 @@ import polars as pl
 
 from leadprep._config import Config
 from leadprep._fields import LEAD_FIELD_ORDER, MAPPING_COLUMNS
-from leadprep._read import ReadResult, column_name
+from leadprep._read import ReadResult
+from leadprep._rejects import rejected_rows
 from leadprep._transform import Leads
 from leadprep._validate import ValidatedFrame
 
@@ -117,6 +118,20 @@ def emit(
 
 
 @contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, renamed onto it only when the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
 def _staging(out: Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=".leadprep-tmp-", dir=out))
     try:
@@ -169,20 +184,16 @@ def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
 
 
 def _write_rejects(path: Path, read: ReadResult, validated: ValidatedFrame) -> None:
-    structural = read.rejects.select("_row", "_reasons", "_message", "_fields")
-    longest: int = structural.select(pl.col("_fields").list.len().max()).item() or 0
+    write_rejects(path, read, rejected_rows(read, validated))
+
+
+def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
+    """rejects.csv: `_row`, `_reasons`, `_message`, the header, then `_extra_N` for long rows."""
+    longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
     width = max(read.width, longest)
-    # Content rejects get their fields back as read, from the reader's rows.
-    content = validated.rejected.select("_row", "_reasons", "_message").join(
-        read.rows, on="_row", how="left"
-    ).select(
-        "_row", "_reasons", "_message",
-        pl.concat_list([pl.col(column_name(i)) for i in range(read.width)]).alias("_fields"),
-    )
-    both = pl.concat([structural, content]).sort("_row")
     table = pl.concat(
-        [both.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
-         _field_columns(both, width)],
+        [rejected.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
+         _field_columns(rejected, width)],
         how="horizontal",
     )
     extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]

@@ -34,6 +34,7 @@ class ConvertResult:
     leads: Leads
     emitted: EmitInfo | None
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
 
     @property
     def rows_read(self) -> int:
@@ -91,32 +92,58 @@ def convert(
     cfg = _resolve_config(config).with_overrides(batch_size=batch_size)
     if cfg.load.batch_size < 1:
         raise ConfigError(f"--batch-size {cfg.load.batch_size} must be at least 1")
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    clock = _Clock(progress)
+    read_result = clock.timed("read", lambda: read(path, read_options(cfg)))
+    return _after_read(read_result, cfg, out_dir, output_format, clock)
 
-    def timed(stage: Stage, work: Callable[[], T]) -> T:
+
+def convert_read(
+    read_result: ReadResult, config: Config, progress: ProgressCallback | None = None
+) -> ConvertResult:
+    """Run map, validate and transform on a file already read; write nothing."""
+    return _after_read(read_result, config, None, "leadloader", _Clock(progress))
+
+
+class _Clock:
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+
+    def timed(self, stage: Stage, work: Callable[[], T]) -> T:
         t0 = time.perf_counter()
-        value = run_stage(stage, work, progress)
-        timings[stage] = round(time.perf_counter() - t0, 4)
+        value = run_stage(stage, work, self.progress)
+        self.timings[stage] = round(time.perf_counter() - t0, 4)
         return value
 
-    read_result = timed("read", lambda: read(path, read_options(cfg)))
-    mapped = timed("map", lambda: map_columns(read_result, cfg))
-    validated = timed("validate", lambda: validate(mapped, cfg))
-    leads = timed("transform", lambda: transform(validated, cfg))
+    def elapsed(self) -> float:
+        return round(time.perf_counter() - self.started, 3)
+
+
+def _after_read(
+    read_result: ReadResult,
+    cfg: Config,
+    out_dir: str | Path | None,
+    output_format: OutputFormat,
+    clock: _Clock,
+) -> ConvertResult:
+    mapped = clock.timed("map", lambda: map_columns(read_result, cfg))
+    validated = clock.timed("validate", lambda: validate(mapped, cfg))
+    leads = clock.timed("transform", lambda: transform(validated, cfg))
     summary = _summary(read_result, validated, leads, cfg, output_format)
     emitted = None
     if out_dir is not None:
-        summary["elapsed_seconds"] = round(time.perf_counter() - started, 3)
-        emitted = timed(
+        summary["elapsed_seconds"] = clock.elapsed()
+        emitted = clock.timed(
             "emit",
             lambda: emit(out_dir, read=read_result, validated=validated, leads=leads,
                          config=cfg, output_format=output_format, summary=summary),
         )
         summary["batches"] = emitted.batches
         summary["outputs"] = list(emitted.files)
-    summary["elapsed_seconds"] = round(time.perf_counter() - started, 3)
-    return ConvertResult(summary, read_result, mapped, validated, leads, emitted, timings)
+    summary["elapsed_seconds"] = clock.elapsed()
+    return ConvertResult(summary, read_result, mapped, validated, leads, emitted, clock.timings,
+                         cfg)
 
 
 def _counts(codes: pl.Series) -> dict[str, int]:

@@ -24,8 +24,8 @@ from leadprep._phone import normalize
 @dataclass(frozen=True)
 class ValidatedFrame:
     """`frame` is the trimmed canonical frame plus primary-phone columns (`_primary`,
-    `_primary_e164`, `_dropped_parts`) and `_reasons` (list of codes, empty when accepted)
-    and `_message`."""
+    `_primary_e164`, `_country` (calling code), `_dropped_parts`) and `_reasons` (list of codes,
+    empty when accepted) and `_message`."""
 
     mapped: MappedFrame
     frame: pl.DataFrame
@@ -106,6 +106,7 @@ def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
             _primary=pl.col("national").filter("_ok").str.join("|"),
             _primary_e164=pl.col("e164").filter("_ok").str.join("|"),
             _ok_parts=pl.col("_ok").sum(),
+            _country=pl.col("country_code").filter("_ok").first(),
             _parts=pl.len(),
             _non_nanp=(pl.col("accepted") & ~pl.col("_ok")).any(),
             _first_reason=pl.col("reason").first(),
