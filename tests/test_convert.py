@@ -226,25 +226,6 @@ def test_rerun_replaces_outputs_and_leaves_no_stale_batches(tmp_path: Path) -> N
     assert not [p for p in out.iterdir() if p.name.startswith(".leadprep")]
 
 
-def test_process_format_indexes_its_own_leads_csv(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", out,
-                     output_format="process")
-    request = json.loads((out / "process" / "process-request.json").read_text())
-    validate_against("leadloader-process-request", request)
-    with (out / "process" / "leads.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))[1:]
-    leads = [lead for p in sorted((out / "batches").iterdir())
-             for lead in json.loads(p.read_text())["uploadLeads"]]
-    assert len(rows) == len(leads)
-    ext = request["pageColumnMappings"]["EXTERN_ID"]
-    phone = request["pageColumnMappings"]["LEAD_PHONE"]
-    mobile = request["additionalPhoneMappings"]["2"]
-    for row, lead in zip(rows, leads, strict=True):
-        assert row[ext] == lead["externId"] and row[phone] == lead["leadPhone"]
-        assert (row[mobile] or None) == lead.get("personaPhoneConfig", {}).get("Mobile Phone")
-
-
 @pytest.mark.parametrize("value", ["(415) 555-0100", "+1 415 555 0100", "1-800-FLOWERS",
                                    "415.555.0100 x12", "+44 20 7946 0958", "０４１５"])
 def test_accepted_primary_equals_phonenumbers(tmp_path: Path, value: str) -> None:

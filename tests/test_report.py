@@ -8,6 +8,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import uuid
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadprep._report import render_html
+
+from .conftest import SAMPLE
 
 HOSTILE = "<script>alert(1)</script>\"quoted\" & 'single' \u00e9\u4e2d\U0001f600"
 
@@ -624,3 +627,30 @@ def test_chromium_screenshot(chromium: str, tmp_path: Path, report_file: Path) -
     target = os.environ.get("LEADPREP_REPORT_SCREENSHOT")
     if target:
         shutil.copyfile(png, target)
+
+
+# ------------------------------------------------------------- the real commands' reports
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "leadprep", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("command", ["convert", "check"])
+def test_the_commands_report_renders_in_chromium_with_the_runs_counts(
+    chromium: str, tmp_path: Path, command: str
+) -> None:
+    report = tmp_path / "report.html"
+    extra = ["--out", tmp_path / "out"] if command == "convert" else []
+    done = _cli(command, SAMPLE / "leads.csv", "--config", SAMPLE / "leadprep.toml",
+                *extra, "--report", report)
+    assert done.returncode == (0 if command == "convert" else 1), done.stderr
+    page = report.read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page
+    dom = parse(run_chromium(chromium, tmp_path, "--dump-dom", report.as_uri()))
+    assert dom.text_by_id["rows-read"] == "62"
+    assert dom.text_by_id["accepted"] == "54"
+    assert dom.text_by_id["rejected"] == "8"
+    assert dom.text_by_id["warnings-count"] == "3"
+    assert dom.text_by_id["verdict"] == ("FAIL" if command == "check" else "converted")
+    assert "reasons-chart" in dom.text_by_id

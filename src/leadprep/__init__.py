@@ -3,15 +3,18 @@
 The public API is what `__all__` lists; modules with a leading underscore are private.
 """
 
+from leadprep._check import CheckReport, Thresholds, check
 from leadprep._codes import FileErrorCode, RejectCode, WarningCode
 from leadprep._config import Config, load_config, parse_config
 from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage, StageError
 from leadprep._pipeline import ConvertResult, convert
+from leadprep._preview import PreviewReport, preview
 from leadprep._read import Detection, ReadOptions, ReadResult, read
-
-__version__ = "0.1.0"
+from leadprep._report_data import write_report
+from leadprep._version import __version__
 
 __all__ = [
+    "CheckReport",
     "Config",
     "ConfigError",
     "ConvertResult",
@@ -19,15 +22,20 @@ __all__ = [
     "FileErrorCode",
     "InputFileError",
     "LeadprepError",
+    "PreviewReport",
     "ReadOptions",
     "ReadResult",
     "RejectCode",
     "Stage",
     "StageError",
+    "Thresholds",
     "WarningCode",
     "__version__",
+    "check",
     "convert",
     "load_config",
     "parse_config",
+    "preview",
     "read",
+    "write_report",
 ]

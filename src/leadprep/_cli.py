@@ -1,21 +1,29 @@
-"""The command line: a thin layer over the library API."""
+"""The command line: a thin layer over the library API (rendering is in _cli_show)."""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, cast
+from typing import Annotated, Any, NoReturn, TypeVar, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from leadprep._check import check
+from leadprep._cli_show import show_check, show_preview, show_summary
 from leadprep._config import Config, load_config
+from leadprep._config_writer import write_config
 from leadprep._emit import OutputFormat
-from leadprep._errors import LeadprepError, Stage
-from leadprep._pipeline import ConvertResult, convert
+from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage
+from leadprep._pipeline import ProgressCallback, convert
+from leadprep._preview import preview
+from leadprep._read import ReadOptions
+from leadprep._report_data import write_report
 
 app = typer.Typer(
     name="leadprep",
@@ -26,11 +34,31 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 STAGES: tuple[Stage, ...] = ("read", "map", "validate", "transform", "emit")
+T = TypeVar("T")
+
+FileArg = Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "
+                                         "semicolon-delimited; any common encoding).")]
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="The leadprep TOML config "
+                                         "(account, campaign, load options, mapping).")]
+EncodingOpt = Annotated[str | None, typer.Option(help="Input encoding (e.g. utf-8, cp1252, "
+                                                 "utf-16); skips detection.")]
+DelimiterOpt = Annotated[str | None, typer.Option(help="Field delimiter: , ; | or tab; skips "
+                                                  "detection.")]
+QuoteOpt = Annotated[str | None, typer.Option(help="Quote character, or 'none'; skips "
+                                              "detection.")]
+HeaderOpt = Annotated[bool | None, typer.Option("--header/--no-header", help="Whether the first "
+                      "row is a header; skips detection.", show_default=False)]
+ReportOpt = Annotated[Path | None, typer.Option(help="Also write a self-contained HTML report "
+                                                "to this file.")]
+DebugOpt = Annotated[bool, typer.Option(help="Show Python tracebacks on errors.")]
 
 
 @app.callback()
 def _root() -> None:
-    """leadprep: lead files in, leadLoader batches and a reject file out."""
+    """leadprep: lead files in, leadLoader batches and a reject file out.
+
+    Start with `leadprep preview FILE`, then `--write-config`, then `convert` or `check`.
+    """
 
 
 def _fail(error: LeadprepError, debug: bool) -> NoReturn:
@@ -42,21 +70,81 @@ def _fail(error: LeadprepError, debug: bool) -> NoReturn:
     raise typer.Exit(error.exit_code)
 
 
-def _config_with_flags(
-    config_path: Path, encoding: str | None, delimiter: str | None, quote_char: str | None,
-    header: bool | None,
-) -> Config:
-    return load_config(config_path).with_overrides(
-        encoding=encoding, delimiter=delimiter, quote_char=quote_char, header=header
-    )
+def _config_with_flags(config_path: Path | None, **flags: Any) -> Config:
+    config = load_config(config_path) if config_path is not None else Config()
+    return config.with_overrides(**flags)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr when it is a terminal; nothing in pipes and logs."""
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("read", total=total)
+
+        def advance(stage: Stage) -> None:
+            progress.update(task, description=stage, completed=STAGES.index(stage))
+
+        yield advance
+
+
+def _guarded(debug: bool, work: Callable[[], T]) -> T:
+    try:
+        return work()
+    except LeadprepError as error:
+        _fail(error, debug)
+
+
+@app.command("preview")
+def preview_command(
+    file: FileArg,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="A leadprep config: "
+                      "its mapping is used for the forecast, its personas for suggestions.")]
+    = None,
+    rows: Annotated[int, typer.Option("--rows", "-n", help="How many rows to show.", min=0)]
+    = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (shaped like "
+                       "the API's preview response, plus detection, suggestions and the "
+                       "reject forecast).")] = False,
+    write_config_to: Annotated[Path | None, typer.Option("--write-config", help="Write the "
+                               "suggested mapping as a config file to edit and pass to "
+                               "convert.")] = None,
+    force: Annotated[bool, typer.Option(help="Let --write-config replace an existing "
+                                        "file.")] = False,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    quote_char: QuoteOpt = None,
+    header: HeaderOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Show what is in a lead file: detection, first rows, a suggested mapping and a forecast
+    of the rows that would be rejected. Writes nothing unless --write-config is given."""
+
+    def work() -> None:
+        if write_config_to is not None and write_config_to.exists() and not force:
+            raise ConfigError(f"--write-config {write_config_to} already exists; pass --force "
+                              "to replace it")
+        options = ReadOptions(encoding=encoding, delimiter=delimiter, quote_char=quote_char,
+                              header=header)
+        with _progress(len(STAGES) - 1) as progress:
+            report = preview(file, config, rows=rows, options=options, progress=progress)
+        written = write_config(report, write_config_to, force=force) if write_config_to else None
+        if as_json:
+            print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            show_preview(report, written)
+
+    _guarded(debug, work)
 
 
 @app.command("convert")
 def convert_command(
-    file: Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "
-                                               "semicolon-delimited; any common encoding).")],
-    config: Annotated[Path, typer.Option("--config", "-c", help="The leadprep TOML config "
-                                         "(account, campaign, load options, mapping).")],
+    file: FileArg,
+    config: ConfigOpt,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory; created if "
                                       "missing. Earlier outputs in it are replaced.")],
     batch_size: Annotated[int | None, typer.Option(help="Leads per request body; overrides "
@@ -64,75 +152,101 @@ def convert_command(
     output_format: Annotated[str, typer.Option("--format", help="leadloader: direct-load "
                              "request bodies; process: also the file-flow leads.csv and "
                              "process request.")] = "leadloader",
-    encoding: Annotated[str | None, typer.Option(help="Input encoding (e.g. utf-8, cp1252, "
-                                                 "utf-16); skips detection.")] = None,
-    delimiter: Annotated[str | None, typer.Option(help="Field delimiter: , ; | or tab; "
-                                                  "skips detection.")] = None,
-    quote_char: Annotated[str | None, typer.Option(help="Quote character, or 'none'; skips "
-                                                   "detection.")] = None,
-    header: Annotated[bool | None, typer.Option("--header/--no-header", help="Whether the "
-                      "first row is a header; skips detection.", show_default=False)] = None,
-    debug: Annotated[bool, typer.Option(help="Show Python tracebacks on errors.")] = False,
+    report: ReportOpt = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    quote_char: QuoteOpt = None,
+    header: HeaderOpt = None,
+    debug: DebugOpt = False,
 ) -> None:
     """Convert a lead file into leadLoader batches, rejects.csv, warnings.csv and summary.json."""
     # convert() checks the format, before any work, like every other option.
     fmt = cast(OutputFormat, output_format)
+
+    def work() -> None:
+        cfg = _config_with_flags(config, encoding=encoding, delimiter=delimiter,
+                                 quote_char=quote_char, header=header)
+        _refuse_directory("--report", report)
+        with _progress(len(STAGES)) as progress:
+            result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
+                             progress=progress)
+        if report is not None:
+            write_report(result, report)
+        show_summary(result, out, report)
+
+    _guarded(debug, work)
+
+
+def _refuse_directory(flag: str, path: Path | None) -> None:
+    if path is not None and path.is_dir():
+        raise ConfigError(f"{flag} {path} is a directory; give a file path")
+
+
+def _rate(value: str | None) -> float | None:
+    if value is None:
+        return None
+    text = value.strip()
     try:
-        cfg = _config_with_flags(config, encoding, delimiter, quote_char, header)
-        result = _run_with_progress(file, cfg, out, fmt, batch_size)
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ConfigError(f"--max-reject-rate {value!r}: give a fraction (0.02) or a "
+                          "percentage (2%)") from None
+
+
+@app.command("check")
+def check_command(
+    file: FileArg,
+    config: ConfigOpt,
+    max_reject_rate: Annotated[str | None, typer.Option(help="Highest share of rejected rows "
+                               "that still passes: 0.02 or 2%. Default 0 (no rejects) unless "
+                               "--max-rejects is given.", show_default=False)] = None,
+    max_rejects: Annotated[int | None, typer.Option(help="Most rejected rows that still "
+                           "pass.", min=0)] = None,
+    fail_on: Annotated[list[str] | None, typer.Option(help="Reason or warning codes that fail "
+                       "the file whenever they occur (comma-separated or repeated).")] = None,
+    allow: Annotated[list[str] | None, typer.Option(help="Reason codes whose rows do not count "
+                     "against the thresholds (comma-separated or repeated).")] = None,
+    allow_empty: Annotated[bool, typer.Option(help="Pass a file with a header and no data "
+                           "rows.")] = False,
+    rejects: Annotated[Path | None, typer.Option(help="Also write the rejected rows "
+                       "(rejects.csv format) to this file.")] = None,
+    report: ReportOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as one JSON "
+                       "object (schemas/check-report.schema.json).")] = False,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    quote_char: QuoteOpt = None,
+    header: HeaderOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """The pre-upload gate: validate as convert would, write nothing unless asked, and exit 1
+    when the file fails the thresholds (0 when it passes; 2 usage/config error; 3 unreadable)."""
+    try:
+        cfg = _config_with_flags(config, encoding=encoding, delimiter=delimiter,
+                                 quote_char=quote_char, header=header)
+        with _progress(len(STAGES) - 1) as progress:
+            verdict = check(
+                file, cfg, max_reject_rate=_rate(max_reject_rate), max_rejects=max_rejects,
+                fail_on=fail_on or (), allow=allow or (), allow_empty=allow_empty,
+                rejects=rejects, report=report, progress=progress,
+            )
     except LeadprepError as error:
+        if as_json and not debug:
+            print(json.dumps(_error_json(error), indent=2, ensure_ascii=False))
         _fail(error, debug)
-    _print_summary(result, out)
+    if as_json:
+        print(json.dumps(verdict.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        show_check(verdict)
+    raise typer.Exit(int(not verdict.valid))
 
 
-def _run_with_progress(
-    file: Path, cfg: Config, out: Path, fmt: OutputFormat, batch_size: int | None
-) -> ConvertResult:
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        return convert(file, cfg, out, output_format=fmt, batch_size=batch_size)
-    columns = (TextColumn("{task.description:<10}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("read", total=len(STAGES))
-
-        def advance(stage: Stage) -> None:
-            progress.update(task, description=stage, completed=STAGES.index(stage))
-
-        result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
-                         progress=advance)
-        progress.update(task, completed=len(STAGES))
-    return result
-
-
-def _print_summary(result: ConvertResult, out: Path) -> None:
-    console = Console()
-    s = result.summary
-    delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(
-        s["delimiter"], s["delimiter"]
+def _error_json(error: LeadprepError) -> dict[str, Any]:
+    code = error.code.value if isinstance(error, InputFileError) else (
+        "CONFIG_ERROR" if isinstance(error, ConfigError) else "INTERNAL_ERROR"
     )
-    console.print(
-        f"[bold]{escape(s['input'])}[/]: {s['encoding']}, {delimiter}-delimited, "
-        f"{'with' if s['header'] else 'no'} header, {s['line_ending']} line endings",
-        highlight=False,
-    )
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("rows read", f"{s['rows_read']:,}")
-    table.add_row("[green]accepted[/]", f"{s['accepted']:,}")
-    table.add_row("[red]rejected[/]", f"{s['rejected']:,}")
-    for code, n in s["reasons"].items():
-        table.add_row(f"  {code}", f"{n:,}")
-    if s["warnings"]:
-        table.add_row("[yellow]warnings[/]", f"{sum(s['warnings'].values()):,}")
-        for code, n in s["warnings"].items():
-            table.add_row(f"  {code}", f"{n:,}")
-    console.print(table)
-    console.print(
-        escape(f"{s['batches']} request bodies in {out / 'batches'}; rejects in "
-        f"{out / 'rejects.csv'}; summary in {out / 'summary.json'} "
-        f"({s['elapsed_seconds']:.2f} s)"),
-        highlight=False,
-        soft_wrap=True,
-    )
+    return {"valid": False, "verdict": "error",
+            "error": {"code": code, "message": str(error), "exit_code": error.exit_code}}
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import polars as pl
 
 from leadprep._config import Config
 from leadprep._fields import LEAD_FIELD_ORDER, MAPPING_COLUMNS
+from leadprep._identity import transaction_id
 from leadprep._read import ReadResult
 from leadprep._rejects import rejected_rows
 from leadprep._transform import Leads
@@ -226,8 +227,12 @@ def _write_process(
     mapped = validated.mapped
     field_to_column = {v: k for k, v in MAPPING_COLUMNS.items()}
     frame = leads.frame
+    # An E.164 account dials leadPhoneE164; the file has no such column, so LEAD_PHONE carries
+    # the E.164 number, which keeps the country of a non-NANP primary.
+    e164 = config.account.e164
     columns: list[tuple[str, pl.Expr]] = [
-        (field_to_column[f], pl.col(f)) for f in MAPPING_COLUMNS.values() if f in mapped.fields
+        (field_to_column[f], pl.col("leadPhoneE164" if f == "leadPhone" and e164 else f))
+        for f in MAPPING_COLUMNS.values() if f in mapped.fields
     ]
     phones = [(p.phone_id, p.label) for p in mapped.personas]
     columns += [(label, pl.col("personaPhoneConfig").struct.field(label)) for _, label in phones]
@@ -238,6 +243,7 @@ def _write_process(
     base = config.mapping.index_base
     n_fields = len(columns) - len(phones) - len(ext_keys)
     request: dict[str, Any] = {
+        "transactionId": transaction_id(directory / "leads.csv"),
         **load_options(config, description),
         "fileType": "COMMA",
         "fileContainsHeaders": True,

@@ -1,0 +1,158 @@
+"""What the commands print for people (the --json forms print the library's dicts instead)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from leadprep._check import CheckReport
+from leadprep._pipeline import ConvertResult
+from leadprep._preview import PreviewReport
+from leadprep._sniff import DELIMITER_NAMES
+
+MAX_CELL = 28
+# Piped output goes to logs and files: wide lines there beat truncated values.
+PIPE_WIDTH = 200
+
+
+def _console() -> Console:
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=PIPE_WIDTH)
+    return console
+
+
+def _file_line(summary: dict[str, Any]) -> str:
+    delimiter = DELIMITER_NAMES.get(summary["delimiter"], summary["delimiter"])
+    return (f"[bold]{escape(summary['input'])}[/]: {summary['encoding']}, {delimiter}-delimited, "
+            f"{'with' if summary['header'] else 'no'} header, {summary['line_ending']} line "
+            "endings")
+
+
+def _counts_table(summary: dict[str, Any]) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_row("rows read", f"{summary['rows_read']:,}")
+    table.add_row("[green]accepted[/]", f"{summary['accepted']:,}")
+    table.add_row("[red]rejected[/]", f"{summary['rejected']:,}")
+    for code, n in summary["reasons"].items():
+        table.add_row(f"  {code}", f"{n:,}")
+    if summary["warnings"]:
+        table.add_row("[yellow]warnings[/]", f"{sum(summary['warnings'].values()):,}")
+        for code, n in summary["warnings"].items():
+            table.add_row(f"  {code}", f"{n:,}")
+    return table
+
+
+def show_summary(result: ConvertResult, out: Path, report: Path | None) -> None:
+    console = _console()
+    s = result.summary
+    console.print(_file_line(s), highlight=False)
+    console.print(_counts_table(s))
+    console.print(
+        escape(f"{s['batches']} request bodies in {out / 'batches'}; rejects in "
+               f"{out / 'rejects.csv'}; summary in {out / 'summary.json'} "
+               f"({s['elapsed_seconds']:.2f} s)"),
+        highlight=False, soft_wrap=True,
+    )
+    if report is not None:
+        console.print(escape(f"report: {report}"), highlight=False, soft_wrap=True)
+
+
+def show_check(verdict: CheckReport) -> None:
+    console = _console()
+    s = verdict.result.summary
+    colour = "green" if verdict.valid else "red"
+    console.print(f"[bold {colour}]{escape(verdict.headline)}[/]", highlight=False)
+    console.print(_file_line(s), highlight=False)
+    for failure in verdict.failures:
+        console.print(f"  [red]✗[/] {escape(failure)}", highlight=False, soft_wrap=True)
+    console.print(_counts_table(s))
+    for name, path in verdict.written.items():
+        console.print(escape(f"{name}: {path}"), highlight=False, soft_wrap=True)
+
+
+def _cell(value: str | None) -> str:
+    if value is None:
+        return ""
+    text = value if len(value) <= MAX_CELL else value[: MAX_CELL - 1] + "…"
+    return escape(text)
+
+
+def show_preview(report: PreviewReport, written: Path | None) -> None:
+    console = _console()
+    d = report.read.detection
+    delimiter = DELIMITER_NAMES.get(d.delimiter, d.delimiter)
+    console.print(f"[bold]{escape(report.path)}[/] · {report.size_bytes:,} bytes · "
+                  f"{report.read.rows_read:,} rows", highlight=False)
+    facts = Table(show_header=False, box=None, pad_edge=False)
+    facts.add_row("encoding", f"{d.encoding} ({d.encoding_confidence:.0%}, "
+                  f"{d.encoding_source}{', BOM' if d.bom else ''})")
+    facts.add_row("delimiter", f"{delimiter}{'' if d.delimiter_detected else ' (given)'}")
+    facts.add_row("quote char", escape(d.quote_char or "none"))
+    facts.add_row("line endings", d.line_ending)
+    facts.add_row("header", "yes" if d.header else "no")
+    if d.skipped_lines:
+        facts.add_row("skipped lines", ", ".join(map(str, d.skipped_lines)))
+    console.print(facts)
+    console.print(_sample_table(report))
+    console.print(_mapping_table(report))
+    _show_forecast(console, report)
+    _show_next_step(console, report, written)
+
+
+def _sample_table(report: PreviewReport) -> Table:
+    table = Table(title=f"first {report.sample_rows} rows", title_justify="left")
+    table.add_column("row", justify="right", style="dim")
+    for name in report.read.header:
+        table.add_column(_cell(name), overflow="ellipsis", no_wrap=True, min_width=4)
+    for row in report.sample():
+        style = "red" if row["rejected"] else None
+        cells = [_cell(v) for v in row["fields"][: report.read.width]]
+        cells += [""] * (report.read.width - len(cells))
+        table.add_row(str(row["row"]), *cells, style=style)
+    return table
+
+
+def _mapping_table(report: PreviewReport) -> Table:
+    table = Table(title="suggested mapping", title_justify="left")
+    for name in ("#", "column", "→ target", "confidence", "why"):
+        table.add_column(name)
+    base = report.index_base
+    for c in report.suggestion.columns:
+        target = c.target or "[dim]not mapped[/]"
+        if c.target == "PERSONA":
+            target = f"persona {c.phone_id} · {escape(c.phone_label or '')}"
+        confidence = f"{c.confidence:.0%}" if c.target else ""
+        table.add_row(str(c.index + base), _cell(c.column), target, confidence,
+                      escape(c.reason))
+    return table
+
+
+def _show_forecast(console: Console, report: PreviewReport) -> None:
+    if report.outcome is None:
+        console.print(f"[yellow]no forecast:[/] {escape(report.forecast_error or '')}",
+                      highlight=False, soft_wrap=True)
+        return
+    source = "the config's mapping" if report.mapping_source == "config" else \
+        "the suggested mapping"
+    console.print(f"[bold]forecast[/] with {source}:", highlight=False)
+    console.print(_counts_table(report.outcome.result.summary))
+    for code, examples in report.outcome.examples_by_code(1).items():
+        for example in examples:
+            console.print(f"  [dim]{code}, row {example['row']}:[/] "
+                          f"{escape(example['message'])}", highlight=False, soft_wrap=True)
+
+
+def _show_next_step(console: Console, report: PreviewReport, written: Path | None) -> None:
+    if written is not None:
+        console.print(escape(f"wrote {written}; check it, then run: leadprep convert "
+                             f"{report.path} --config {written} --out out"),
+                      highlight=False, soft_wrap=True)
+    else:
+        console.print(escape(f"next: leadprep preview {report.path} --write-config "
+                             "leadprep.toml, edit it, then leadprep convert … --config "
+                             "leadprep.toml --out out"), highlight=False, soft_wrap=True)
