@@ -141,3 +141,28 @@ def test_an_unknown_format_is_a_usage_error_before_any_work(tmp_path: Path) -> N
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--format 'xml'" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_an_unexpected_error_outside_the_stages_exits_4_with_one_line(tmp_path: Path) -> None:
+    """Exit 1 means 'the gate failed'; a crash must never be mistaken for it."""
+    script = (
+        "import sys, leadprep._cli as cli\n"
+        "def boom(*a, **k):\n    raise RuntimeError('printing broke')\n"
+        "cli.show_check = boom\n"
+        f"sys.argv = ['leadprep', 'check', {str(SAMPLE / 'leads.csv')!r}, '--config', "
+        f"{str(SAMPLE / 'leadprep.toml')!r}, '--max-rejects', '100']\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 4
+    assert done.stderr.strip().splitlines() == [
+        "error: internal error: RuntimeError: printing broke (please report it; run with "
+        "--debug for the traceback)"]
+
+
+def test_every_command_has_help_text() -> None:
+    for command in ("preview", "convert", "check"):
+        done = leadprep(command, "--help")
+        assert done.returncode == 0 and "Usage" in done.stdout, command
+        assert "--config" in done.stdout

@@ -242,3 +242,70 @@ def test_a_strategic_config_maps_personas_by_their_labels() -> None:
     })
     report = leadprep.preview(SAMPLE / "leads.csv", config).as_dict()
     assert report["suggestedAdditionalPhoneMappings"] == {"5": 4, "6": 5}
+
+
+def test_a_file_of_numbers_from_another_region_gets_a_default_region_hint(tmp_path: Path) -> None:
+    src = tmp_path / "uk.csv"
+    src.write_text("id,phone\n1,020 7946 0958\n2,0161 496 0000\n3,0113 496 0000\n"
+                   "4,0117 496 0000\n5,(415) 555-0100\n")
+    report = leadprep.preview(src).as_dict()
+    validate_against("preview", report)
+    assert report["forecast"]["reasons"] == {"INVALID_PRIMARY_PHONE": 4}
+    assert len(report["hints"]) == 1 and 'default_region = "GB"' in report["hints"][0]
+    assert leadprep.preview(SAMPLE / "leads.csv").as_dict()["hints"] == []
+
+
+def test_options_given_to_preview_are_pinned_in_the_written_config(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text('id,phone,company\n1,4155550100,"Acme\n2,4155550101,Globex\n')
+    assert cli("preview", src).returncode == 3  # the open quote swallows the file
+    cfg = tmp_path / "leadprep.toml"
+    done = cli("preview", src, "--quote-char", "none", "--write-config", cfg)
+    assert done.returncode == 0, done.stderr
+    text = cfg.read_text()
+    assert 'quote_char = "none"   # given to preview' in text
+    assert '# delimiter = ","   # detected' in text
+    result = leadprep.convert(src, cfg, None)
+    assert (result.rows_read, result.accepted) == (2, 2)
+
+
+def test_a_weak_guess_is_written_commented_out_for_the_user_to_confirm(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("Contact,Ref,Balance\n" + "".join(
+        f"41555501{i:02d},R{i:04d},{1000 + i}.50\n" for i in range(20)))
+    report = leadprep.preview(src)
+    by_column = {e["column"]: e for e in report.as_dict()["suggestedMapping"]}
+    assert by_column["Ref"]["target"] == "EXTERN_ID"
+    assert by_column["Balance"]["target"] is None  # amounts are never IDs
+    src.write_text("Contact,Code\n" + "".join(f"41555501{i:02d},K{i:04d}\n" for i in range(20)))
+    cfg = tmp_path / "leadprep.toml"
+    from leadprep._config_writer import write_config
+
+    write_config(leadprep.preview(src), cfg)
+    assert '# EXTERN_ID = "Code"' in cfg.read_text() and "a guess" in cfg.read_text()
+    with pytest.raises(leadprep.ConfigError, match="EXTERN_ID is required"):
+        leadprep.convert(src, cfg, None)
+
+
+def test_files_written_on_request_get_the_usual_permissions(tmp_path: Path) -> None:
+    cfg = tmp_path / "leadprep.toml"
+    from leadprep._config_writer import write_config
+
+    write_config(leadprep.preview(SAMPLE / "leads.csv"), cfg)
+    made = tmp_path / "plain.txt"
+    made.write_text("x")
+    assert cfg.stat().st_mode & 0o777 == made.stat().st_mode & 0o777
+
+
+def test_a_narrow_terminal_shows_every_column_of_a_wide_file(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from leadprep._cli_show import _sample_table
+
+    report = leadprep.preview(SAMPLE / "leads.csv", rows=5)
+    console = Console(width=80, record=True, force_terminal=False)
+    console.print(_sample_table(report, 80))
+    text = console.export_text()
+    assert all(name in text for name in report.read.header)
+    assert "C-10000" in text and "linus.dijkstra@example.com" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

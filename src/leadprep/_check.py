@@ -8,9 +8,9 @@ may name warning codes too (e.g. INVALID_PERSONA_PHONE).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import polars as pl
 
 from leadprep._codes import RejectCode, WarningCode
 from leadprep._config import Config
-from leadprep._emit import atomic_path, write_rejects
+from leadprep._emit import atomic_path, refuse_unsafe_target, writable, write_rejects
 from leadprep._errors import ConfigError
 from leadprep._outcome import Outcome
 from leadprep._pipeline import ConvertResult, ProgressCallback, convert
@@ -40,10 +40,10 @@ class Thresholds:
     @classmethod
     def build(
         cls,
-        max_reject_rate: float | None = None,
+        max_reject_rate: float | str | None = None,
         max_rejects: int | None = None,
-        fail_on: Iterable[str] = (),
-        allow: Iterable[str] = (),
+        fail_on: Iterable[str] | str = (),
+        allow: Iterable[str] | str = (),
     ) -> Thresholds:
         """Check every threshold before any work; errors name the flag that fixes them."""
         fail = frozenset(_codes("--fail-on", fail_on, REJECT_CODES | WARNING_CODES))
@@ -51,16 +51,12 @@ class Thresholds:
         if fail & allowed:
             both = ", ".join(sorted(fail & allowed))
             raise ConfigError(f"{both} is given to both --fail-on and --allow; pick one")
-        if max_reject_rate is not None and not (
-            math.isfinite(max_reject_rate) and 0 <= max_reject_rate <= 1
+        rate = parse_rate(max_reject_rate)
+        if max_rejects is not None and (
+            isinstance(max_rejects, bool) or not isinstance(max_rejects, int) or max_rejects < 0
         ):
-            raise ConfigError(
-                f"--max-reject-rate {max_reject_rate} must be a fraction from 0 to 1 "
-                "(0.02 or 2% for two percent)"
-            )
-        if max_rejects is not None and max_rejects < 0:
-            raise ConfigError(f"--max-rejects {max_rejects} must be 0 or more")
-        return cls(max_reject_rate, max_rejects, fail, allowed)
+            raise ConfigError(f"--max-rejects {max_rejects!r} must be a whole number, 0 or more")
+        return cls(rate, max_rejects, fail, allowed)
 
     @property
     def effective_rate(self) -> float | None:
@@ -77,8 +73,28 @@ class Thresholds:
         }
 
 
-def _codes(flag: str, given: Iterable[str], known: frozenset[str]) -> list[str]:
-    codes = [c.strip().upper() for item in given for c in item.split(",") if c.strip()]
+def parse_rate(value: float | str | None) -> float | None:
+    """0.02, "0.02" or "2%" → 0.02. Percentages are parsed as decimals, so "5.6%" is exactly
+    0.056 and a file at exactly the limit passes."""
+    if value is None:
+        return None
+    problem = (f"--max-reject-rate {value!r} must be a fraction from 0 to 1 (0.02) or a "
+               "percentage (2%)")
+    if isinstance(value, bool):
+        raise ConfigError(problem)
+    text = str(value).strip()
+    try:
+        number = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        raise ConfigError(problem) from None
+    if not number.is_finite() or not 0 <= number <= 1:
+        raise ConfigError(problem)
+    return float(number)
+
+
+def _codes(flag: str, given: Iterable[str] | str, known: frozenset[str]) -> list[str]:
+    items = [given] if isinstance(given, str) else list(given)
+    codes = [c.strip().upper() for item in items for c in str(item).split(",") if c.strip()]
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise ConfigError(
@@ -111,6 +127,8 @@ class CheckReport:
     def headline(self) -> str:
         s = self.result.summary
         verdict = "PASS" if self.valid else "FAIL"
+        if s["rows_read"] == 0:
+            return f"{verdict}: the file has a header but no data rows"
         return (f"{verdict}: {s['rejected']:,} of {s['rows_read']:,} rows would be rejected "
                 f"({self.counted_rejects:,} counted, {self.reject_rate:.2%})")
 
@@ -153,10 +171,10 @@ def check(
     path: str | Path,
     config: Config | str | Path,
     *,
-    max_reject_rate: float | None = None,
+    max_reject_rate: float | str | None = None,
     max_rejects: int | None = None,
-    fail_on: Iterable[str] = (),
-    allow: Iterable[str] = (),
+    fail_on: Iterable[str] | str = (),
+    allow: Iterable[str] | str = (),
     allow_empty: bool = False,
     rejects: str | Path | None = None,
     report: str | Path | None = None,
@@ -165,8 +183,7 @@ def check(
     """Validate a lead file as `convert` would and judge it; write only `rejects`/`report`."""
     thresholds = Thresholds.build(max_reject_rate, max_rejects, fail_on, allow)
     for flag, target in (("--rejects", rejects), ("--report", report)):
-        if target is not None and Path(target).is_dir():
-            raise ConfigError(f"{flag} {target} is a directory; give a file path")
+        refuse_unsafe_target(flag, target, path)
     result = convert(path, config, None, progress=progress)
     outcome = Outcome.of(result)
     counted = _counted(outcome.rejected, thresholds.allow)
@@ -177,11 +194,12 @@ def check(
     written: dict[str, str] = {}
     verdict = CheckReport(not failures, failures, thresholds, counted, outcome, written)
     if rejects is not None:
-        with atomic_path(Path(rejects)) as tmp:
+        with writable("--rejects", rejects), atomic_path(Path(rejects)) as tmp:
             write_rejects(tmp, result.read, outcome.rejected)
         written["rejects"] = str(rejects)
     if report is not None:
-        write_report(outcome, report, kind="check", verdict=verdict.verdict_facts())
+        with writable("--report", report):
+            write_report(outcome, report, kind="check", verdict=verdict.verdict_facts())
         written["report"] = str(report)
     return verdict
 
@@ -195,6 +213,13 @@ def _counted(rejected: pl.DataFrame, allow: frozenset[str]) -> int:
     return counted.height
 
 
+def _blank_row_hint(outcome: Outcome, thresholds: Thresholds) -> str:
+    blank = outcome.reasons.get(RejectCode.BLANK_ROW.value, 0)
+    if not blank or RejectCode.BLANK_ROW.value in thresholds.allow:
+        return ""
+    return f" ({blank:,} of them blank lines; --allow BLANK_ROW does not count those)"
+
+
 def _failures(outcome: Outcome, thresholds: Thresholds, counted: int) -> list[str]:
     failures = []
     rows = outcome.rows_read
@@ -203,11 +228,11 @@ def _failures(outcome: Outcome, thresholds: Thresholds, counted: int) -> list[st
     if limit is not None and rate > limit:
         failures.append(
             f"reject rate {rate:.2%} ({counted:,} of {rows:,} rows) is above "
-            f"--max-reject-rate {limit:g}"
+            f"--max-reject-rate {limit:g}{_blank_row_hint(outcome, thresholds)}"
         )
     if thresholds.max_rejects is not None and counted > thresholds.max_rejects:
         failures.append(f"{counted:,} rejected rows is more than --max-rejects "
-                        f"{thresholds.max_rejects:,}")
+                        f"{thresholds.max_rejects:,}{_blank_row_hint(outcome, thresholds)}")
     found = {**outcome.reasons, **outcome.warnings}
     for code in sorted(thresholds.fail_on):
         if found.get(code):

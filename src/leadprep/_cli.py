@@ -18,7 +18,7 @@ from leadprep._check import check
 from leadprep._cli_show import show_check, show_preview, show_summary
 from leadprep._config import Config, load_config
 from leadprep._config_writer import write_config
-from leadprep._emit import OutputFormat
+from leadprep._emit import OutputFormat, refuse_unsafe_target, writable
 from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage
 from leadprep._pipeline import ProgressCallback, convert
 from leadprep._preview import preview
@@ -125,6 +125,7 @@ def preview_command(
     of the rows that would be rejected. Writes nothing unless --write-config is given."""
 
     def work() -> None:
+        refuse_unsafe_target("--write-config", write_config_to, file)
         if write_config_to is not None and write_config_to.exists() and not force:
             raise ConfigError(f"--write-config {write_config_to} already exists; pass --force "
                               "to replace it")
@@ -132,7 +133,10 @@ def preview_command(
                               header=header)
         with _progress(len(STAGES) - 1) as progress:
             report = preview(file, config, rows=rows, options=options, progress=progress)
-        written = write_config(report, write_config_to, force=force) if write_config_to else None
+        written = None
+        if write_config_to is not None:
+            with writable("--write-config", write_config_to):
+                written = write_config(report, write_config_to, force=force)
         if as_json:
             print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         else:
@@ -166,42 +170,27 @@ def convert_command(
     def work() -> None:
         cfg = _config_with_flags(config, encoding=encoding, delimiter=delimiter,
                                  quote_char=quote_char, header=header)
-        _refuse_directory("--report", report)
+        refuse_unsafe_target("--report", report, file)
         with _progress(len(STAGES)) as progress:
             result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
                              progress=progress)
         if report is not None:
-            write_report(result, report)
+            with writable("--report", report):
+                write_report(result, report)
         show_summary(result, out, report)
 
     _guarded(debug, work)
-
-
-def _refuse_directory(flag: str, path: Path | None) -> None:
-    if path is not None and path.is_dir():
-        raise ConfigError(f"{flag} {path} is a directory; give a file path")
-
-
-def _rate(value: str | None) -> float | None:
-    if value is None:
-        return None
-    text = value.strip()
-    try:
-        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        raise ConfigError(f"--max-reject-rate {value!r}: give a fraction (0.02) or a "
-                          "percentage (2%)") from None
 
 
 @app.command("check")
 def check_command(
     file: FileArg,
     config: ConfigOpt,
-    max_reject_rate: Annotated[str | None, typer.Option(help="Highest share of rejected rows "
-                               "that still passes: 0.02 or 2%. Default 0 (no rejects) unless "
-                               "--max-rejects is given.", show_default=False)] = None,
+    max_reject_rate: Annotated[str | None, typer.Option(help="Share of rows that may be "
+                               "rejected: 0.02 or 2%. Default 0, unless only --max-rejects is "
+                               "given.", metavar="RATE", show_default=False)] = None,
     max_rejects: Annotated[int | None, typer.Option(help="Most rejected rows that still "
-                           "pass.", min=0)] = None,
+                           "pass.")] = None,
     fail_on: Annotated[list[str] | None, typer.Option(help="Reason or warning codes that fail "
                        "the file whenever they occur (comma-separated or repeated).")] = None,
     allow: Annotated[list[str] | None, typer.Option(help="Reason codes whose rows do not count "
@@ -212,7 +201,7 @@ def check_command(
                        "(rejects.csv format) to this file.")] = None,
     report: ReportOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as one JSON "
-                       "object (schemas/check-report.schema.json).")] = False,
+                       "object.")] = False,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     quote_char: QuoteOpt = None,
@@ -226,7 +215,7 @@ def check_command(
                                  quote_char=quote_char, header=header)
         with _progress(len(STAGES) - 1) as progress:
             verdict = check(
-                file, cfg, max_reject_rate=_rate(max_reject_rate), max_rejects=max_rejects,
+                file, cfg, max_reject_rate=max_reject_rate, max_rejects=max_rejects,
                 fail_on=fail_on or (), allow=allow or (), allow_empty=allow_empty,
                 rejects=rejects, report=report, progress=progress,
             )
@@ -251,7 +240,15 @@ def _error_json(error: LeadprepError) -> dict[str, Any]:
 
 def main() -> None:
     try:
-        app()
+        app(standalone_mode=True)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except Exception as error:  # anything a stage did not wrap: exit 4, never 1 (a gate FAIL)
+        if "--debug" in sys.argv:
+            raise
+        sys.stderr.write(
+            f"error: internal error: {type(error).__name__}: {error} (please report it; run "
+            "with --debug for the traceback)\n"
+        )
+        sys.exit(4)

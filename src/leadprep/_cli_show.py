@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from leadprep._check import CheckReport
+from leadprep._config_writer import given_flags
 from leadprep._pipeline import ConvertResult
 from leadprep._preview import PreviewReport
 from leadprep._sniff import DELIMITER_NAMES
@@ -89,8 +90,7 @@ def show_preview(report: PreviewReport, written: Path | None) -> None:
     console.print(f"[bold]{escape(report.path)}[/] · {report.size_bytes:,} bytes · "
                   f"{report.read.rows_read:,} rows", highlight=False)
     facts = Table(show_header=False, box=None, pad_edge=False)
-    facts.add_row("encoding", f"{d.encoding} ({d.encoding_confidence:.0%}, "
-                  f"{d.encoding_source}{', BOM' if d.bom else ''})")
+    facts.add_row("encoding", _encoding_fact(report))
     facts.add_row("delimiter", f"{delimiter}{'' if d.delimiter_detected else ' (given)'}")
     facts.add_row("quote char", escape(d.quote_char or "none"))
     facts.add_row("line endings", d.line_ending)
@@ -98,23 +98,71 @@ def show_preview(report: PreviewReport, written: Path | None) -> None:
     if d.skipped_lines:
         facts.add_row("skipped lines", ", ".join(map(str, d.skipped_lines)))
     console.print(facts)
-    console.print(_sample_table(report))
+    console.print(_sample_table(report, console.width))
     console.print(_mapping_table(report))
     _show_forecast(console, report)
+    for hint in report.hints:
+        console.print(f"[yellow]hint:[/] {escape(hint)}", highlight=False, soft_wrap=True)
     _show_next_step(console, report, written)
 
 
-def _sample_table(report: PreviewReport) -> Table:
-    table = Table(title=f"first {report.sample_rows} rows", title_justify="left")
-    table.add_column("row", justify="right", style="dim")
-    for name in report.read.header:
-        table.add_column(_cell(name), overflow="ellipsis", no_wrap=True, min_width=4)
-    for row in report.sample():
-        style = "red" if row["rejected"] else None
-        cells = [_cell(v) for v in row["fields"][: report.read.width]]
-        cells += [""] * (report.read.width - len(cells))
-        table.add_row(str(row["row"]), *cells, style=style)
+_ENCODING_SOURCES = {
+    "option": "given",
+    "bom": "byte-order mark",
+    "nul-pattern": "UTF-16 by its NUL pattern",
+    "utf-8": "the whole file is valid UTF-8",
+    "ascii": "the whole file is ASCII",
+    "chardet": "chardet; the whole file decodes",
+}
+
+
+def _encoding_fact(report: PreviewReport) -> str:
+    d = report.read.detection
+    how = _ENCODING_SOURCES.get(d.encoding_source, d.encoding_source)
+    if d.encoding_source != "option":
+        how = f"{how}; confidence {d.encoding_confidence:.0%}"
+    return f"{d.encoding} ({how})"
+
+
+def _sample_table(report: PreviewReport, width: int) -> Table:
+    """Rows across when they fit the terminal; else the columns down the side, as many rows
+    as fit across (a wide file never loses columns to a narrow terminal)."""
+    rows = report.sample()
+    header = report.read.header
+    cells = [[_cell(v) for v in _padded(row["fields"], len(header))] for row in rows]
+    natural = [max([len(_cell(h)), *(len(c[i]) for c in cells)]) for i, h in enumerate(header)]
+    if sum(w + 3 for w in natural) + 8 <= width:
+        table = Table(title=_sample_title(len(rows), report), title_justify="left")
+        table.add_column("row", justify="right", style="dim", no_wrap=True)
+        for name in header:
+            table.add_column(_cell(name), no_wrap=True)
+        for row, values in zip(rows, cells, strict=True):
+            table.add_row(str(row["row"]), *values, style="red" if row["rejected"] else None)
+        return table
+    name_width = max((len(_cell(h)) for h in header), default=6)
+    fit = max(1, (width - name_width - 4) // (MAX_CELL + 3))
+    shown = rows[:fit]
+    title = _sample_title(len(shown), report) + (
+        f" (of {len(rows)}; a wider terminal or --json shows more)" if len(shown) < len(rows)
+        else "")
+    table = Table(title=title, title_justify="left")
+    table.add_column("column", style="bold", no_wrap=True)
+    for row in shown:
+        table.add_column(f"row {row['row']}", no_wrap=True, max_width=MAX_CELL,
+                         style="red" if row["rejected"] else None)
+    for i, name in enumerate(header):
+        table.add_row(_cell(name), *(values[i] for values in cells[: len(shown)]))
     return table
+
+
+def _padded(fields: list[str | None], width: int) -> list[str | None]:
+    return [*fields[:width], *[None] * (width - len(fields))]
+
+
+def _sample_title(count: int, report: PreviewReport) -> str:
+    if report.read.rows_read == 0:
+        return "no data rows"
+    return f"first {count} row{'s' if count != 1 else ''}"
 
 
 def _mapping_table(report: PreviewReport) -> Table:
@@ -148,11 +196,13 @@ def _show_forecast(console: Console, report: PreviewReport) -> None:
 
 
 def _show_next_step(console: Console, report: PreviewReport, written: Path | None) -> None:
+    flags = given_flags(report)
     if written is not None:
-        console.print(escape(f"wrote {written}; check it, then run: leadprep convert "
-                             f"{report.path} --config {written} --out out"),
-                      highlight=False, soft_wrap=True)
+        console.print(escape(f"wrote {written} (given options are pinned in its [input]); check "
+                             f"it, then run: leadprep convert {report.path} --config {written} "
+                             "--out out"), highlight=False, soft_wrap=True)
     else:
-        console.print(escape(f"next: leadprep preview {report.path} --write-config "
-                             "leadprep.toml, edit it, then leadprep convert … --config "
-                             "leadprep.toml --out out"), highlight=False, soft_wrap=True)
+        command = " ".join(filter(None, ["leadprep preview", report.path, flags]))
+        console.print(escape(f"next: {command} --write-config leadprep.toml, check it, then "
+                             f"leadprep convert {report.path} --config leadprep.toml --out out"),
+                      highlight=False, soft_wrap=True)

@@ -14,6 +14,9 @@ from leadprep._map import REQUIRED_COLUMNS
 from leadprep._preview import PreviewReport
 from leadprep._suggest import PERSONA, ColumnSuggestion, words
 
+# Suggestions below this confidence are written commented out.
+CONFIRM_BELOW = 0.5
+
 
 def _q(value: str) -> str:
     """A TOML basic string: JSON's escapes are all valid TOML escapes."""
@@ -36,12 +39,13 @@ def render_config(report: PreviewReport) -> str:
         f"# leadprep config suggested by `leadprep preview` for {Path(report.path).name}",
         "# Check every entry (confidence and reason are in the comments), then run:",
         f"#   leadprep convert {report.path} --config <this file> --out out",
+        "# Lines marked 'confirm' are guesses about your account and campaign.",
         "",
         *_account(cfg),
         "",
         "[campaign]",
         f"calling_configuration = {_q(cfg.campaign.calling_configuration)}"
-        "   # STRATEGIC dials persona phones; SIMPLE dials leadPhone only",
+        "   # confirm: your campaign's setting (STRATEGIC dials persona phones)",
         "",
         *_load(cfg, Path(report.path).name),
         "",
@@ -89,17 +93,39 @@ def _load(cfg: Config, file_name: str) -> list[str]:
 
 
 def _input(report: PreviewReport) -> list[str]:
-    """Pin what detection found, commented out: detection re-runs unless the user pins it."""
+    """Options the user gave are pinned; what detection found is there, commented out."""
     d = report.read.detection
-    quote = "none" if d.quote_char is None else d.quote_char
-    return [
-        "[input]   # detected; uncomment a line to pin it and skip detection",
-        f"# encoding = {_q(d.encoding)}",
-        f"# delimiter = {_q(d.delimiter)}",
-        f"# quote_char = {_q(quote)}",
-        f"# header = {str(d.header).lower()}",
-        "",
-    ]
+    given = report.given
+    detected: dict[str, str | bool] = {"encoding": d.encoding, "delimiter": d.delimiter,
+                                       "quote_char": d.quote_char or "none",
+                                       "header": d.header}
+    lines = ["[input]   # lines without # are pinned; uncomment others to skip detection"]
+    for key, found in detected.items():
+        value = getattr(given, key)
+        if value is not None:
+            lines.append(f"{key} = {_toml_value(value)}   # given to preview")
+        else:
+            lines.append(f"# {key} = {_toml_value(found)}   # detected")
+    return [*lines, ""]
+
+
+def _toml_value(value: str | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else _q(value)
+
+
+def given_flags(report: PreviewReport) -> str:
+    """The detection flags the user gave preview, to repeat in the next command."""
+    given = report.given
+    flags = [f"--{key.replace('_', '-')} {_shell(str(getattr(given, key)))}"
+             for key in ("encoding", "delimiter", "quote_char")
+             if getattr(given, key) is not None]
+    if given.header is not None:
+        flags.append("--header" if given.header else "--no-header")
+    return " ".join(flags)
+
+
+def _shell(value: str) -> str:
+    return value if value.isalnum() or value in ("-", "utf-8") else "'" + value + "'"
 
 
 def _by_index(report: PreviewReport) -> bool:
@@ -116,6 +142,14 @@ def _ref(report: PreviewReport, column: ColumnSuggestion) -> str:
     return _q(column.column)
 
 
+def _entry(key: str, report: PreviewReport, column: ColumnSuggestion) -> str:
+    """A confident guess is written as a mapping; a weak one is left for the user to confirm."""
+    line = f"{key} = {_ref(report, column)}{_why(column)}"
+    if column.confidence < CONFIRM_BELOW:
+        return f"# {line}; a guess: uncomment if right"
+    return line
+
+
 def _why(column: ColumnSuggestion) -> str:
     return f"   # {column.confidence:.0%}: {column.reason}"
 
@@ -128,11 +162,11 @@ def _mapping(report: PreviewReport) -> list[str]:
     for name in REQUIRED_COLUMNS:
         if name not in fields:
             lines.append(f"# {name} = \"…\"   # REQUIRED: no column looked like it; name it here")
-    lines += [f"{target} = {_ref(report, c)}{_why(c)}" for target, c in fields.items()]
+    lines += [_entry(target, report, c) for target, c in fields.items()]
     personas = report.suggestion.personas
     if personas:
         lines += ["", "[mapping.additional_phones]   # persona phone ID = column"]
-        lines += [f"{c.phone_id} = {_ref(report, c)}{_why(c)}" for c in personas]
+        lines += [_entry(str(c.phone_id), report, c) for c in personas]
     unmapped = [c for c in columns if c.target is None]
     if unmapped:
         lines += ["", "[mapping.extended]   # extendedLeadData: uncomment columns to send them"]

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import polars as pl
 
 from leadprep._config import Config
+from leadprep._errors import ConfigError
 from leadprep._fields import LEAD_FIELD_ORDER, MAPPING_COLUMNS
 from leadprep._identity import transaction_id
 from leadprep._read import ReadResult
@@ -97,7 +98,21 @@ def emit(
     output_format: OutputFormat,
     summary: dict[str, Any],
 ) -> EmitInfo:
-    out = Path(out_dir)
+    with writable("--out", out_dir):
+        return _emit(Path(out_dir), read=read, validated=validated, leads=leads, config=config,
+                     output_format=output_format, summary=summary)
+
+
+def _emit(
+    out: Path,
+    *,
+    read: ReadResult,
+    validated: ValidatedFrame,
+    leads: Leads,
+    config: Config,
+    output_format: OutputFormat,
+    summary: dict[str, Any],
+) -> EmitInfo:
     out.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
     with _staging(out) as stage:
@@ -119,12 +134,42 @@ def emit(
 
 
 @contextmanager
+def writable(flag: str, target: str | Path) -> Iterator[None]:
+    """A file system refusal (no such directory, no permission, disk full) is the user's to
+    fix: a one-line error naming the option, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"{flag} {target}: cannot write there: {reason}") from exc
+
+
+def refuse_unsafe_target(flag: str, target: str | Path | None, source: str | Path) -> None:
+    """Before any work: an output must be a file path, and never the input file itself."""
+    if target is None:
+        return
+    target = Path(target)
+    if target.is_dir():
+        raise ConfigError(f"{flag} {target} is a directory; give a file path")
+    if target.exists() and Path(source).exists() and target.samefile(source):
+        raise ConfigError(f"{flag} {target} is the input file; give another path")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target`, renamed onto it only when the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
+    # mkstemp makes the file private; the final file gets the mode any new file would get.
+    tmp.chmod(0o666 & ~_umask())
     try:
         yield tmp
         os.replace(tmp, target)

@@ -6,7 +6,7 @@ config when it maps the required columns, else on the suggested mapping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +15,7 @@ import polars as pl
 from leadprep._config import Config, MappingConfig, load_config
 from leadprep._errors import LeadprepError
 from leadprep._fields import MAPPING_COLUMNS
+from leadprep._hints import region_hint
 from leadprep._identity import file_digest, transaction_id_of_digest
 from leadprep._map import REQUIRED_COLUMNS
 from leadprep._outcome import Outcome
@@ -37,6 +38,9 @@ class PreviewReport:
     outcome: Outcome | None
     forecast_error: str | None
     sample_rows: int
+    # What was given (config [input] or flags) rather than detected; None means detected.
+    given: ReadOptions = field(default_factory=ReadOptions)
+    hints: tuple[str, ...] = ()
 
     @property
     def transaction_id(self) -> str:
@@ -88,6 +92,7 @@ class PreviewReport:
             "mappingSource": self.mapping_source,
             "forecast": self.outcome.forecast() if self.outcome else None,
             "forecastError": self.forecast_error,
+            "hints": list(self.hints),
         })
         return data
 
@@ -111,7 +116,8 @@ def preview(
     read_opts = _merge_options(read_options(base), options)
     read_result = run_stage("read", lambda: read(path, read_opts), progress)
     suggestion = run_stage(
-        "map", lambda: suggest_mapping(read_result.header, read_result.rows, given), None
+        "map", lambda: suggest_mapping(read_result.header, read_result.rows, given,
+                                       has_header=read_result.detection.header), None
     )
     cfg, source = _forecast_config(base, given, suggestion)
     outcome, error = _forecast(read_result, cfg, progress)
@@ -126,7 +132,14 @@ def preview(
         outcome=outcome,
         forecast_error=error,
         sample_rows=rows,
+        given=read_opts,
+        hints=_hints(outcome),
     )
+
+
+def _hints(outcome: Outcome | None) -> tuple[str, ...]:
+    hint = region_hint(outcome) if outcome is not None else None
+    return (hint,) if hint else ()
 
 
 def _merge_options(base: ReadOptions, override: ReadOptions | None) -> ReadOptions:

@@ -28,6 +28,7 @@ HEADER_EXACT = 0.95
 HEADER_WORDS = 0.8
 CONTENT_MAX = 0.75
 UNIQUE_FALLBACK = 0.3
+FIRST_COLUMN_ID = 0.6
 
 PhoneKind = Literal["primary", "mobile", "work", "home", "other"]
 _KIND_LABELS: dict[PhoneKind, str] = {
@@ -151,6 +152,8 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "
                          "mme", "mlle", "m"})
 # One token with a digit in it: C-000123, 10042, AB/77 (not names, not sentences).
 _IDENTIFIER = r"^[A-Za-z0-9_\-./#:]*[0-9][A-Za-z0-9_\-./#:]*$"
+# Amounts and measures are unique often enough, and are never IDs.
+_DECIMAL = r"^[-+]?[0-9]*[.,][0-9]+$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 _ZIP = r"^[0-9]{5}(-[0-9]{4})?$"
 _URL = r"^(?i)https?://\S+$"
@@ -340,7 +343,7 @@ def _profile(values: pl.Series, region: str) -> _Content:
         unique=sample.n_unique() / n,
         honorific=share(sample.str.to_lowercase().str.strip_chars_end(".").is_in(
             sorted(_HONORIFICS))),
-        identifier=share(sample.str.contains(_IDENTIFIER)),
+        identifier=share(sample.str.contains(_IDENTIFIER) & ~sample.str.contains(_DECIMAL)),
     )
 
 
@@ -400,7 +403,8 @@ def _with(cand: _Candidate, confidence: float, note: str) -> _Candidate:
 
 
 def suggest_mapping(
-    header: Sequence[str], rows: pl.DataFrame, config: Config | None = None
+    header: Sequence[str], rows: pl.DataFrame, config: Config | None = None,
+    *, has_header: bool = True,
 ) -> MappingSuggestion:
     """Suggest a target for every column of `header`; `rows` holds `_c0`.. as the reader gives."""
     region = config.account.default_region if config else "US"
@@ -416,7 +420,7 @@ def suggest_mapping(
     chosen = _assign_phones(candidates, profiles, config)
     chosen.update(_assign_fields(candidates, chosen))
     if "EXTERN_ID" not in {c.target for c in chosen.values()}:
-        chosen.update(_unique_id_fallback(header, profiles, set(chosen)))
+        chosen.update(_unique_id_fallback(header, profiles, set(chosen), has_header))
     return MappingSuggestion(tuple(
         replace(chosen[i], column=name) if i in chosen else _unmapped(i, name, candidates[i])
         for i, name in enumerate(header)
@@ -548,14 +552,18 @@ def _assign_fields(
 
 
 def _unique_id_fallback(
-    header: Sequence[str], profiles: dict[int, _Content], taken: set[int]
+    header: Sequence[str], profiles: dict[int, _Content], taken: set[int], has_header: bool
 ) -> dict[int, ColumnSuggestion]:
+    """No header names an ID: the first column of distinct identifier-like values. Without a
+    header row the first column is where exports put the ID, so that guess is stronger."""
     for index, profile in profiles.items():
         if (index not in taken and profile.values >= 2 and profile.unique == 1.0
                 and profile.identifier >= 0.8):
-            cand = _Candidate(index, "EXTERN_ID", UNIQUE_FALLBACK,
-                              f"no header names an ID; the {profile.values} sampled values of "
-                              f"{header[index]!r} are all different")
+            first = index == 0 and not has_header
+            why = ("the first column of a file with no header" if first
+                   else f"no header names an ID; {header[index]!r}")
+            cand = _Candidate(index, "EXTERN_ID", FIRST_COLUMN_ID if first else UNIQUE_FALLBACK,
+                              f"{why}: its {profile.values} sampled values are distinct IDs")
             return {index: _suggestion(cand, "EXTERN_ID", "", None)}
     return {}
 
