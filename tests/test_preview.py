@@ -309,3 +309,11 @@ def test_a_narrow_terminal_shows_every_column_of_a_wide_file(tmp_path: Path) -> 
     assert all(name in text for name in report.read.header)
     assert "C-10000" in text and "linus.dijkstra@example.com" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_writing_a_config_without_a_confident_id_says_what_to_fill_in(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("Name,Contact\n" + "".join(f"N{i},41555501{i:02d}\n" for i in range(5)))
+    done = cli("preview", src, "--write-config", tmp_path / "c.toml")
+    assert done.returncode == 0, done.stderr
+    assert "no confident EXTERN_ID yet" in done.stdout and "pinned" not in done.stdout

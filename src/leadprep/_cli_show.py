@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from leadprep._check import CheckReport
-from leadprep._config_writer import given_flags
+from leadprep._config_writer import given_flags, unconfirmed_required
 from leadprep._pipeline import ConvertResult
 from leadprep._preview import PreviewReport
 from leadprep._sniff import DELIMITER_NAMES
@@ -198,9 +198,15 @@ def _show_forecast(console: Console, report: PreviewReport) -> None:
 def _show_next_step(console: Console, report: PreviewReport, written: Path | None) -> None:
     flags = given_flags(report)
     if written is not None:
-        console.print(escape(f"wrote {written} (given options are pinned in its [input]); check "
-                             f"it, then run: leadprep convert {report.path} --config {written} "
-                             "--out out"), highlight=False, soft_wrap=True)
+        pinned = " (the options you gave are pinned in its [input])" if flags else ""
+        missing = unconfirmed_required(report)
+        if missing:
+            todo = (f"it has no confident {' or '.join(missing)} yet: name the column in "
+                    "[mapping.columns] (or uncomment the guess), then run")
+        else:
+            todo = "check it, then run"
+        console.print(escape(f"wrote {written}{pinned}; {todo}: leadprep convert {report.path} "
+                             f"--config {written} --out out"), highlight=False, soft_wrap=True)
     else:
         command = " ".join(filter(None, ["leadprep preview", report.path, flags]))
         console.print(escape(f"next: {command} --write-config leadprep.toml, check it, then "

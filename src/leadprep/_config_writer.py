@@ -154,6 +154,12 @@ def _why(column: ColumnSuggestion) -> str:
     return f"   # {column.confidence:.0%}: {column.reason}"
 
 
+def unconfirmed_required(report: PreviewReport) -> list[str]:
+    """Required mapping columns the written config leaves for the user to fill in."""
+    confident = {c.target for c in report.suggestion.columns if c.confidence >= CONFIRM_BELOW}
+    return [name for name in REQUIRED_COLUMNS if name not in confident]
+
+
 def _mapping(report: PreviewReport) -> list[str]:
     columns = report.suggestion.columns
     fields = {c.target: c for c in columns if c.target not in (None, PERSONA)}

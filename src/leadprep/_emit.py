@@ -98,39 +98,26 @@ def emit(
     output_format: OutputFormat,
     summary: dict[str, Any],
 ) -> EmitInfo:
+    out = Path(out_dir)
     with writable("--out", out_dir):
-        return _emit(Path(out_dir), read=read, validated=validated, leads=leads, config=config,
-                     output_format=output_format, summary=summary)
-
-
-def _emit(
-    out: Path,
-    *,
-    read: ReadResult,
-    validated: ValidatedFrame,
-    leads: Leads,
-    config: Config,
-    output_format: OutputFormat,
-    summary: dict[str, Any],
-) -> EmitInfo:
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-    with _staging(out) as stage:
-        description = Path(read.path).name
-        batches = _write_batches(stage, leads, load_options(config, description),
-                                 config.load.batch_size)
-        written += [f"{BATCH_DIR}/{name}" for name in batches]
-        _write_rejects(stage / "rejects.csv", read, validated)
-        _write_warnings(stage / "warnings.csv", leads.warnings)
-        written += ["rejects.csv", "warnings.csv"]
-        if output_format == "process":
-            _write_process(stage / PROCESS_DIR, validated, leads, config, description)
-            written += [f"{PROCESS_DIR}/leads.csv", f"{PROCESS_DIR}/process-request.json"]
-        info = EmitInfo(str(out), tuple([*written, "summary.json"]), len(batches))
-        summary = {**summary, "batches": len(batches), "outputs": list(info.files)}
-        _write_json(stage / "summary.json", summary)
-        _publish(stage, out, output_format)
-    return info
+        out.mkdir(parents=True, exist_ok=True)
+        written: list[str] = []
+        with _staging(out) as stage:
+            description = Path(read.path).name
+            batches = _write_batches(stage, leads, load_options(config, description),
+                                     config.load.batch_size)
+            written += [f"{BATCH_DIR}/{name}" for name in batches]
+            _write_rejects(stage / "rejects.csv", read, validated)
+            _write_warnings(stage / "warnings.csv", leads.warnings)
+            written += ["rejects.csv", "warnings.csv"]
+            if output_format == "process":
+                _write_process(stage / PROCESS_DIR, validated, leads, config, description)
+                written += [f"{PROCESS_DIR}/leads.csv", f"{PROCESS_DIR}/process-request.json"]
+            info = EmitInfo(str(out), tuple([*written, "summary.json"]), len(batches))
+            summary = {**summary, "batches": len(batches), "outputs": list(info.files)}
+            _write_json(stage / "summary.json", summary)
+            _publish(stage, out, output_format)
+        return info
 
 
 @contextmanager
