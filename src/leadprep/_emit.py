@@ -60,32 +60,41 @@ def load_options(config: Config, description: str) -> dict[str, Any]:
     return options
 
 
+# JSON string escapes (RFC 8259): quote, backslash, and every control character.
+_ESCAPED = ["\\", '"', *map(chr, range(0x20))]
+_ESCAPES = ["\\\\", '\\"', *(
+    {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}.get(chr(c), f"\\u{c:04x}")
+    for c in range(0x20))]
+
+
 def _json_member(key: str, value: pl.Expr) -> pl.Expr:
-    """`"key":value` (JSON-escaped by polars), or null when the value is null."""
-    encoded = pl.struct(value.alias(key)).struct.json_encode()
-    return pl.when(value.is_not_null()).then(
-        encoded.str.strip_prefix("{").str.strip_suffix("}")
-    )
+    """`"key":"value"` with the value JSON-escaped, or null when the value is null.
+
+    One Aho-Corasick pass per field (str.replace_many) instead of a JSON encoder per row."""
+    escaped = value.cast(pl.String).str.replace_many(_ESCAPED, _ESCAPES)
+    return pl.concat_str([pl.lit(json.dumps(key, ensure_ascii=False) + ':"'), escaped,
+                          pl.lit('"')])
 
 
-def _json_object(members: list[pl.Expr]) -> pl.Expr:
-    """`{member,…}` of the non-null members, or null when every member is null."""
-    inner = pl.concat_str(members, separator=",", ignore_nulls=True)
-    return pl.when(inner != "").then(pl.lit("{") + inner + pl.lit("}"))
+def _json_members(members: list[pl.Expr]) -> pl.Expr:
+    """The non-null members joined by commas: an object's inside, without its braces."""
+    return pl.concat_str(members, separator=",", ignore_nulls=True)
 
 
 def _lead_member(frame: pl.DataFrame, field: str) -> pl.Expr:
     if field not in _NESTED:
         return _json_member(field, pl.col(field))
     keys = [f.name for f in frame.schema[field].fields]  # type: ignore[attr-defined]
-    nested = _json_object([_json_member(k, pl.col(field).struct.field(k)) for k in keys])
-    return pl.lit(json.dumps(field) + ":") + nested
+    inside = _json_members([_json_member(k, pl.col(field).struct.field(k)) for k in keys])
+    return pl.when(inside != "").then(
+        pl.concat_str([pl.lit(json.dumps(field, ensure_ascii=False) + ":{"), inside, pl.lit("}")]))
 
 
-def lead_json(frame: pl.DataFrame) -> list[str]:
-    """One compact JSON object per lead, keys in the API's order, null fields omitted."""
+def lead_bodies(frame: pl.DataFrame) -> pl.Series:
+    """Each lead's JSON object without its braces (keys in the API's order, null fields
+    omitted); the batch writer adds the braces as it joins them."""
     members = [_lead_member(frame, f) for f in LEAD_FIELD_ORDER if f in frame.columns]
-    return frame.select(_json_object(members).alias("lead"))["lead"].to_list()
+    return frame.select(_json_members(members).alias("lead"))["lead"]
 
 
 def emit(
@@ -199,13 +208,16 @@ def _write_batches(
 ) -> list[str]:
     directory = stage / BATCH_DIR
     directory.mkdir()
-    lines = lead_json(leads.frame.drop("_row"))
-    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
+    bodies = lead_bodies(leads.frame.drop("_row"))
+    # One string per batch, joined by polars: "{lead},\n{lead}…".
+    batches = bodies.to_frame("lead").with_row_index("_i").group_by(
+        pl.col("_i") // batch_size, maintain_order=True
+    ).agg(pl.col("lead").str.join("},\n{"))["lead"]
+    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n{'
     names = []
-    for number, start in enumerate(range(0, len(lines), batch_size), start=1):
+    for number, joined in enumerate(batches, start=1):
         name = f"leadloader-{number:05d}.json"
-        body = head + ",\n".join(lines[start : start + batch_size]) + "\n]}\n"
-        (directory / name).write_text(body, encoding="utf-8")
+        (directory / name).write_text(head + joined + "}\n]}\n", encoding="utf-8")
         names.append(name)
     return names
 

@@ -1,7 +1,8 @@
-"""Phone normalization: the same answers as phonenumbers, per distinct value (SPEC section 5).
+"""Phone normalization: the same answers as phonenumbers (SPEC section 5).
 
-phonenumbers is called once per distinct (value, region), never per row; the answers are joined
-back onto the column. A later, faster engine must give identical results (tests/test_phone.py).
+`normalize` answers a column: the columnar engine (_phone_fast) settles the usual shapes and
+phonenumbers itself the rest, once per distinct value; `normalize_one` is the reference, a
+direct phonenumbers call, that the engine is tested against.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Literal
 import phonenumbers
 import polars as pl
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+
+from leadprep._phone_fast import columnar_answers
 
 PhonePolicy = Literal["valid", "possible"]
 
@@ -65,17 +68,19 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
 
 
 def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> pl.DataFrame:
-    """One row per input value (nulls stay null): the columns of PHONE_SCHEMA."""
+    """One row per input value (nulls stay null): the columns of PHONE_SCHEMA.
+
+    The columnar engine answers the usual shapes; phonenumbers answers the rest, once per
+    distinct value."""
     distinct = values.drop_nulls().unique()
-    answers = [normalize_one(v, region, policy) for v in distinct.to_list()]
-    table = pl.DataFrame(
-        {"_value": distinct, **{name: [a[i] for a in answers] for i, name in
-                                enumerate(PHONE_SCHEMA)}},
+    settled, left = columnar_answers(distinct, region, policy)
+    answers = [normalize_one(v, region, policy) for v in left.to_list()]
+    slow = pl.DataFrame(
+        {"_value": left, **{name: [a[i] for a in answers] for i, name in enumerate(PHONE_SCHEMA)}},
         schema={"_value": pl.String(), **PHONE_SCHEMA},
     )
-    frame = pl.DataFrame({"_value": values.cast(pl.String)}).with_row_index("_i")
-    return (
-        frame.join(table, on="_value", how="left")
-        .sort("_i")
-        .select(list(PHONE_SCHEMA))
-    )
+    schema: dict[str, pl.DataType] = {"_value": pl.String(), **PHONE_SCHEMA}
+    table = pl.concat([settled.cast(schema), slow])  # type: ignore[arg-type]
+    frame = pl.DataFrame({"_value": values.cast(pl.String)})
+    return frame.join(table, on="_value", how="left", maintain_order="left").select(
+        list(PHONE_SCHEMA))

@@ -1,0 +1,312 @@
+"""The columnar phone engine: phonenumbers' parse → is_valid_number / is_possible_number →
+format(E164), replayed with polars expressions for the shapes lead files are made of.
+
+A value takes the columnar path when it is ASCII digits with punctuation phonenumbers ignores
+(spaces, - . ( ) / and their Unicode look-alikes), at most one leading +, and a common
+extension ("x12", "ext. 12", "extension 12"). Everything else (letters, other extension forms,
+full-width digits, tel: URIs, regions with national-prefix transform rules, a + not followed by
+a country code) is answered by phonenumbers itself, once per distinct value. The replay follows
+phonenumberutil.parse step by step; tests/test_phone_engine.py proves it value for value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from leadprep._phone_meta import (
+    Desc,
+    RegionMeta,
+    country_codes,
+    full,
+    main_region,
+    prefix,
+    region_meta,
+    regions_for_code,
+)
+
+MIN_NSN = 2
+MAX_NSN = 17
+MAX_INPUT = 250
+# Punctuation phonenumbers skips inside a number (its _VALID_PUNCTUATION without x, ~ and
+# the full-width ~, which start extensions), as a regex class body.
+_PUNCT = (r" ().\-/\u00a0\u00ad\u200b\u2060\u2010-\u2015\u2212\u30fc\u3000\uff0d-\uff0f"
+          r"\uff08\uff09\[\]\uff3b\uff3d\u2053\u223c")
+_SIMPLE = rf"^[{_PUNCT}]*\+?[0-9{_PUNCT}]*$"
+# What a simple value loses on the way to its digits (the characters _PUNCT allows, and +).
+_DROPPED = [" ", "(", ")", ".", "-", "/", "[", "]", "+", "\u00a0", "\u00ad", "\u200b", "\u2060",
+            *map(chr, range(0x2010, 0x2016)), "\u2212", "\u30fc", "\u3000", "\uff0d", "\uff0e",
+            "\uff0f", "\uff08", "\uff09", "\uff3b", "\uff3d", "\u2053", "\u223c"]
+# The extension forms people type, as phonenumbers' extension pattern reads them: a label
+# ("x" takes at most 9 digits, "ext"/"extn"/"extension" at most 20) after spaces, then digits
+# to the end. Anything else with letters goes to phonenumbers.
+_EXTENSION = (r"(?i)^(?P<number>[^xX#]*?[0-9])[ \u00a0]*"
+              r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})#?$")
+
+LOCAL_ONLY = "local"
+POSSIBLE = "possible"
+TOO_SHORT = "too short"
+TOO_LONG = "too long"
+INVALID_LENGTH = "invalid length"
+NOT_VALID = "not a valid number for its region"
+
+Frame = pl.DataFrame
+
+
+def _lengths_test(number: pl.Expr, general: Desc) -> pl.Expr:
+    """phonenumbers' _test_number_length for the UNKNOWN type (the general description)."""
+    length = number.str.len_chars()
+    lengths = list(general.lengths)
+    if not lengths:
+        return pl.lit(INVALID_LENGTH)
+    return (
+        pl.when(length.is_in(list(general.local_lengths))).then(pl.lit(LOCAL_ONLY))
+        .when(length == lengths[0]).then(pl.lit(POSSIBLE))
+        .when(length < lengths[0]).then(pl.lit(TOO_SHORT))
+        .when(length > lengths[-1]).then(pl.lit(TOO_LONG))
+        .when(length.is_in(lengths[1:])).then(pl.lit(POSSIBLE))
+        .otherwise(pl.lit(INVALID_LENGTH))
+    )
+
+
+def _pattern_matches(number: pl.Expr, pattern: str | None) -> pl.Expr:
+    """_match_national_number: the whole number fits the pattern (lengths not checked)."""
+    if not pattern:
+        return pl.lit(False)
+    return number.str.contains(full(pattern))
+
+
+def _desc_matches(number: pl.Expr, pattern: str | None, lengths: tuple[int, ...]) -> pl.Expr:
+    """_is_number_matching_desc: the length is allowed (when lengths are given) and it fits."""
+    fits = _pattern_matches(number, pattern)
+    if lengths:
+        fits = number.str.len_chars().is_in(list(lengths)) & fits
+    return fits
+
+
+def _valid_in(number: pl.Expr, meta: RegionMeta) -> pl.Expr:
+    """_number_type_helper != UNKNOWN: the general description and at least one type."""
+    general = _desc_matches(number, meta.general.pattern, meta.general.lengths)
+    kinds = [_desc_matches(number, g.pattern, g.lengths) for g in meta.type_groups]
+    return general & pl.any_horizontal(kinds) if kinds else pl.lit(False)
+
+
+def _prefix_length(number: pl.Expr, pattern: str) -> pl.Expr:
+    """The length of the match of `pattern` at the start of `number`, or null. A plain digit
+    string (most prefixes: "1", "0", "011", "00") needs no regex."""
+    if pattern.isdigit():
+        return pl.when(number.str.starts_with(pattern)).then(pl.lit(len(pattern), pl.UInt32))
+    return number.str.extract(prefix(f"({pattern})"), 1).str.len_chars()
+
+
+def _strip_national_prefix(number: pl.Expr, meta: RegionMeta) -> pl.Expr:
+    """_maybe_strip_national_prefix_carrier_code without a transform rule."""
+    npp = meta.national_prefix_for_parsing
+    if not npp:
+        return number
+    found = _prefix_length(number, npp)
+    rest = number.str.slice(found)
+    keep = _pattern_matches(number, meta.general.pattern) & ~_pattern_matches(
+        rest, meta.general.pattern)
+    return pl.when(found.is_null() | keep | (number == "")).then(number).otherwise(rest)
+
+
+def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """_extract_country_code: the first 1..3 digits that are a calling code, and the rest."""
+    codes = [str(c) for c in country_codes()]
+    code: pl.Expr = pl.lit(None, dtype=pl.String)
+    for width in (3, 2, 1):  # the shortest match wins, so it is tried last and overrides
+        head = digits.str.slice(0, width)
+        code = pl.when((digits.str.len_chars() >= width) & head.is_in(codes)).then(head) \
+            .otherwise(code)
+    code = pl.when(digits.str.starts_with("0")).then(None).otherwise(code)
+    return code, digits.str.slice(code.str.len_chars().fill_null(0))
+
+
+def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
+    """The simple values with their digits and whether a + leads; and the other values."""
+    frame = pl.DataFrame({"_value": values})
+    body = pl.col("_value")
+    frame = frame.with_columns(_number=pl.coalesce(body.str.extract(_EXTENSION, 1), body))
+    frame = frame.with_columns(
+        _simple=(body.str.len_chars() <= MAX_INPUT) & pl.col("_number").str.contains(_SIMPLE))
+    simple = frame.filter("_simple").with_columns(
+        _digits=pl.col("_number").str.replace_many(_DROPPED, [""] * len(_DROPPED)),
+        _plus=pl.col("_number").str.contains("+", literal=True),
+    )
+    enough = pl.col("_digits").str.len_bytes() >= 3
+    return simple.filter(enough), pl.concat(
+        [frame.filter(~pl.col("_simple"))["_value"], simple.filter(~enough)["_value"]])
+
+
+def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
+    """_maybe_extract_country_code for simple values: country code, national number, and the
+    metadata the rest of parse uses (`_meta`). Rows it cannot settle get `_fallback`.
+
+    Each step is its own column, so no subexpression (a regex above all) runs twice."""
+    digits, plus = pl.col("_digits"), pl.col("_plus")
+    if home.international_prefix:
+        idd = _prefix_length(digits, home.international_prefix)
+        frame = frame.with_columns(_idd=idd).with_columns(
+            _after=digits.str.slice(pl.col("_idd").fill_null(0)),
+            _idd=pl.col("_idd").is_not_null())
+        frame = frame.with_columns(
+            _by_idd=~plus & pl.col("_idd") & ~pl.col("_after").str.starts_with("0"))
+    else:
+        frame = frame.with_columns(_after=digits, _by_idd=pl.lit(False))
+    frame = frame.with_columns(_intl=plus | pl.col("_by_idd")).with_columns(
+        _number=pl.when(plus).then(digits).when(pl.col("_by_idd")).then(pl.col("_after"))
+        .otherwise(digits))
+    code, _ = _split_country_code(pl.col("_number"))
+    frame = frame.with_columns(_code=code).with_columns(
+        _rest=pl.col("_number").str.slice(pl.col("_code").str.len_chars().fill_null(0)))
+    frame = _home_code(frame, home)
+    intl, by_idd, number = pl.col("_intl"), pl.col("_by_idd"), pl.col("_number")
+    short = number.str.len_chars() <= MIN_NSN
+    return frame.with_columns(
+        _error=pl.when(intl & short).then(pl.lit("too short after the international prefix"))
+        .when(by_idd & pl.col("_code").is_null()).then(pl.lit("invalid country code")),
+        _fallback=(plus & pl.col("_code").is_null() & ~short)
+        | (~intl & pl.lit(home.has_transform_rule)),
+        _cc=pl.when(intl).then(pl.col("_code").cast(pl.Int32, strict=False))
+        .otherwise(pl.lit(home.country_code, dtype=pl.Int32)),
+        _nn=pl.when(intl).then(pl.col("_rest")).when(pl.col("_takes")).then(pl.col("_stripped"))
+        .otherwise(digits),
+        _meta=pl.when(intl | pl.col("_takes")).then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.lit(home.key)),
+    )
+
+
+def _home_code(frame: Frame, home: RegionMeta) -> Frame:
+    """The default-country branch: a national number that starts with the home calling code
+    loses it when the rest fits the home plan better (or the whole is too long)."""
+    home_code = str(home.country_code)
+    digits = pl.col("_digits")
+    candidates = ~pl.col("_intl") & digits.str.starts_with(home_code)
+    frame = frame.with_columns(_cand=candidates)
+    cand = frame.filter("_cand").with_columns(
+        _stripped=_strip_national_prefix(digits.str.slice(len(home_code)), home))
+    cand = cand.with_columns(_takes=(
+        (~_pattern_matches(digits, home.general.pattern)
+         & _pattern_matches(pl.col("_stripped"), home.general.pattern))
+        | (_lengths_test(digits, home.general) == TOO_LONG)))
+    rest = frame.filter(~pl.col("_cand")).with_columns(
+        _stripped=pl.lit(None, dtype=pl.String), _takes=pl.lit(False))
+    return pl.concat([cand, rest], how="vertical_relaxed")
+
+
+def _by(frame: Frame, column: str, work: Callable[[Frame, object], Frame]) -> Frame:
+    """Run `work` on each group of rows sharing `column`'s value, with that value as a literal
+    (one small regex per region beats one big one for every region). An empty frame stays
+    empty, with the columns `work` adds missing."""
+    if frame.is_empty():
+        return frame
+    parts = frame.partition_by(column, as_dict=True, maintain_order=True)
+    return pl.concat([work(part, key[0]) for key, part in parts.items()], how="diagonal_relaxed")
+
+
+def _national(part: Frame, key: object) -> Frame:
+    """The national-prefix step of parse, for rows parsed with one region's metadata."""
+    meta = region_meta(str(key))
+    number = pl.col("_nn")
+    stripped = _strip_national_prefix(number, meta)
+    use = ~_lengths_test(stripped, meta.general).is_in([TOO_SHORT, LOCAL_ONLY, INVALID_LENGTH])
+    nn = pl.when(use).then(stripped).otherwise(number)
+    if meta.has_transform_rule:
+        return part.with_columns(_fallback=pl.lit(True))
+    return part.with_columns(
+        _error=pl.when(number.str.len_chars() < MIN_NSN).then(pl.lit("too short")),
+        _nn=nn,
+    ).with_columns(
+        _error=pl.coalesce(
+            "_error",
+            pl.when(pl.col("_nn").str.len_chars() < MIN_NSN).then(pl.lit("too short"))
+            .when(pl.col("_nn").str.len_chars() > MAX_NSN).then(pl.lit("too long")),
+        )
+    )
+
+
+def _judge(part: Frame, key: object, policy: str) -> Frame:
+    """is_valid_number and is_possible_number_with_reason, for rows of one calling code.
+
+    The regions of a shared code are tried in phonenumbers' order: the first region whose
+    leading digits match (or, without leading digits, where the number is valid) decides.
+    Rows leave as soon as a region decides, so most rows meet one region's regexes only."""
+    code = int(str(key))
+    number = pl.col("_nn")
+    remaining = part.with_columns(
+        _possible=_lengths_test(number, region_meta(main_region(code)).general))
+    decided: list[Frame] = []
+    for region in regions_for_code(code):
+        if remaining.is_empty():
+            break
+        meta = region_meta(region)
+        remaining = remaining.with_columns(_valid=_valid_in(number, meta))
+        claims = number.str.contains(prefix(meta.leading_digits)) if meta.leading_digits \
+            else pl.col("_valid")
+        remaining = remaining.with_columns(_claims=claims)
+        decided.append(remaining.filter("_claims"))
+        remaining = remaining.filter(~pl.col("_claims"))
+    decided.append(remaining.with_columns(_valid=pl.lit(False)))
+    judged = pl.concat(decided, how="diagonal_relaxed")
+    is_possible = pl.col("_possible").is_in([POSSIBLE, LOCAL_ONLY])
+    accepted = pl.col("_valid") if policy == "valid" else is_possible
+    return judged.with_columns(
+        accepted=accepted,
+        reason=pl.when(accepted).then(None)
+        .when(~is_possible).then(pl.col("_possible"))
+        .otherwise(pl.lit(NOT_VALID)),
+    )
+
+
+def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
+    """Answers for the values the columnar path settles (`_value`, e164, national,
+    country_code, accepted, reason), and the values left for phonenumbers."""
+    home = region_meta(region)
+    simple, left = _shape(values)
+    coded = _with_meta_keys(_extract_code(simple, home))
+    to_phonenumbers = coded.filter(pl.col("_fallback"))["_value"]
+    errors = coded.filter(~pl.col("_fallback") & pl.col("_error").is_not_null())
+    going = coded.filter(~pl.col("_fallback") & pl.col("_error").is_null())
+    national = _by(going, "_meta", _national)
+    to_phonenumbers = pl.concat([to_phonenumbers, national.filter("_fallback")["_value"]])
+    national = national.filter(~pl.col("_fallback"))
+    errors = pl.concat([errors, national.filter(pl.col("_error").is_not_null())],
+                       how="diagonal_relaxed")
+    going = national.filter(pl.col("_error").is_null())
+    judged = _by(going, "_cc", lambda part, key: _judge(part, key, policy))
+    if judged.is_empty():
+        judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
+    answers = pl.concat([
+        judged.select(
+            "_value",
+            (pl.lit("+") + pl.col("_cc").cast(pl.String) + pl.col("_nn")).alias("e164"),
+            pl.col("_nn").alias("national"),
+            pl.col("_cc").alias("country_code"),
+            "accepted",
+            "reason",
+        ),
+        errors.select(
+            "_value",
+            pl.lit(None, dtype=pl.String).alias("e164"),
+            pl.lit(None, dtype=pl.String).alias("national"),
+            pl.lit(None, dtype=pl.Int32).alias("country_code"),
+            pl.lit(False).alias("accepted"),
+            pl.col("_error").alias("reason"),
+        ),
+    ], how="vertical_relaxed")
+    return answers, pl.concat([left, to_phonenumbers])
+
+
+def _with_meta_keys(frame: Frame) -> Frame:
+    """The metadata parse continues with: the home region's when no code was taken from the
+    number, else the main region of the code (phonenumbers swaps when they differ)."""
+    mains = pl.DataFrame(
+        {"_cc": [int(c) for c in country_codes()],
+         "_main": [main_region(c) for c in country_codes()]},
+        schema={"_cc": pl.Int32, "_main": pl.String},
+    )
+    return frame.join(mains, on="_cc", how="left").with_columns(
+        _meta=pl.coalesce("_meta", "_main")
+    ).drop("_main")
