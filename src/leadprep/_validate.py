@@ -84,37 +84,64 @@ def _trim(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
-    """Normalize the primary, part by part when a SIMPLE campaign allows pipe-delimited lists."""
+    """Normalize the primary, part by part when a SIMPLE campaign allows pipe-delimited lists.
+
+    One row per `_row` that has a primary. Rows with one number (all of them, unless pipes are
+    split) are done row-wise; only pipe lists pay for the explode and group-by."""
     account = config.account
-    split_pipes = not config.single_primary_required
-    parts = frame.select(
-        "_row",
-        (pl.col("leadPhone").str.split("|") if split_pipes else pl.concat_list("leadPhone"))
-        .alias("_part"),
-    ).explode("_part").with_columns(pl.col("_part").str.strip_chars())
-    parts = parts.filter(pl.col("_part").is_not_null() & (pl.col("_part") != ""))
+    phone = pl.col("leadPhone")
+    piped = phone.str.contains("|", literal=True).fill_null(False)
+    split = piped & pl.lit(not config.single_primary_required)
+    single = frame.filter(~split & phone.is_not_null()).select("_row", _part=phone)
+    multi = frame.filter(split).select("_row", _part=phone.str.split("|")).explode("_part")
+    multi = multi.with_columns(pl.col("_part").str.strip_chars()).filter(
+        pl.col("_part").is_not_null() & (pl.col("_part") != ""))
+    parts = pl.concat([single, multi])
     phones = normalize(parts["_part"], account.default_region, account.phone_policy)
     parts = pl.concat([parts, phones], how="horizontal").with_columns(
         _ok=pl.col("accepted") & (pl.lit(account.e164) | (pl.col("country_code") == 1))
     )
-    dropped_reason = (
-        pl.when(pl.col("accepted"))
-        .then(pl.lit("not a NANP number, and the account is not enabled for E.164"))
-        .otherwise(pl.col("reason"))
+    one = pl.col("_row").is_in(single["_row"].implode())
+    return pl.concat([_single_part(parts.filter(one)), _several_parts(parts.filter(~one))],
+                     how="vertical_relaxed")
+
+
+_DROPPED_REASON = (
+    pl.when(pl.col("accepted"))
+    .then(pl.lit("not a NANP number, and the account is not enabled for E.164"))
+    .otherwise(pl.col("reason"))
+)
+
+
+def _single_part(parts: pl.DataFrame) -> pl.DataFrame:
+    ok = pl.col("_ok")
+    dropped = pl.struct(value=pl.col("_part"), reason=_DROPPED_REASON)
+    return parts.select(
+        "_row",
+        _primary=pl.when(ok).then(pl.col("national")),
+        _primary_e164=pl.when(ok).then(pl.col("e164")),
+        _ok_parts=ok.cast(pl.UInt32),
+        _country=pl.when(ok).then(pl.col("country_code")),
+        _parts=pl.lit(1, dtype=pl.UInt32),
+        _non_nanp=pl.col("accepted") & ~ok,
+        _first_reason=pl.col("reason"),
+        _dropped_parts=pl.concat_list(dropped).list.head((~ok).cast(pl.Int64)),
     )
+
+
+def _several_parts(parts: pl.DataFrame) -> pl.DataFrame:
     return (
         parts.group_by("_row", maintain_order=True)
         .agg(
             _primary=pl.col("national").filter("_ok").str.join("|"),
             _primary_e164=pl.col("e164").filter("_ok").str.join("|"),
-            _ok_parts=pl.col("_ok").sum(),
+            _ok_parts=pl.col("_ok").sum().cast(pl.UInt32),
             _country=pl.col("country_code").filter("_ok").first(),
-            _parts=pl.len(),
+            _parts=pl.len().cast(pl.UInt32),
             _non_nanp=(pl.col("accepted") & ~pl.col("_ok")).any(),
             _first_reason=pl.col("reason").first(),
-            _dropped_parts=pl.struct(
-                value=pl.col("_part"), reason=dropped_reason
-            ).filter(~pl.col("_ok")),
+            _dropped_parts=pl.struct(value=pl.col("_part"), reason=_DROPPED_REASON)
+            .filter(~pl.col("_ok")),
         )
         .with_columns(
             pl.when(pl.col("_ok_parts") == 0).then(None).otherwise(pl.col(c)).alias(c)
@@ -149,13 +176,15 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
 
     All rules are one polars pass; pandera's lazy failure-case frame (a row per failure, with
     the row's values) cost more than the rest of validation together on large files."""
-    ordered = [(code, rules[code]) for code in RejectCode if code in rules]
+    ordered = [code for code in RejectCode if code in rules]
+    failed = frame.select(
+        "_row", *[(~rules[code].fill_null(False)).alias(code.value) for code in ordered])
+    failed = failed.filter(pl.any_horizontal([code.value for code in ordered]))
+    # Lists only for the failing rows: building one per row was most of the cost.
     reasons = pl.concat_list(
-        [pl.when(rule.fill_null(False)).then(None).otherwise(pl.lit(code.value))
-         for code, rule in ordered]
+        [pl.when(pl.col(code.value)).then(pl.lit(code.value)) for code in ordered]
     ).list.drop_nulls()
-    return frame.select("_row", reasons.alias("_reasons")).filter(
-        pl.col("_reasons").list.len() > 0)
+    return failed.select("_row", reasons.alias("_reasons"))
 
 
 def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
