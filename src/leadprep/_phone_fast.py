@@ -42,7 +42,8 @@ _DROPPED = [" ", "(", ")", ".", "-", "/", "[", "]", "+", "\u00a0", "\u00ad", "\u
 # ("x" takes at most 9 digits, "ext"/"extn"/"extension" at most 20) after spaces, then digits
 # to the end. Anything else with letters goes to phonenumbers.
 _EXTENSION = (r"(?i)^(?P<number>[^xX#]*?[0-9])[ \u00a0]*"
-              r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})#?$")
+              r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})"
+              r"#?[ \u00a0]*$")
 
 LOCAL_ONLY = "local"
 POSSIBLE = "possible"
@@ -128,7 +129,13 @@ def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
     """The simple values with their digits and whether a + leads; and the other values."""
     frame = pl.DataFrame({"_value": values})
     body = pl.col("_value")
-    frame = frame.with_columns(_number=pl.coalesce(body.str.extract(_EXTENSION, 1), body))
+    # Only values with an x or an e can hold an extension: the rest skip its regex.
+    labelled = body.str.contains("[xXeE]")
+    frame = pl.concat([
+        frame.filter(~labelled).with_columns(_number=body),
+        frame.filter(labelled).with_columns(
+            _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
+    ])
     frame = frame.with_columns(
         _simple=(body.str.len_chars() <= MAX_INPUT) & pl.col("_number").str.contains(_SIMPLE))
     simple = frame.filter("_simple").with_columns(
@@ -141,59 +148,71 @@ def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
-    """_maybe_extract_country_code for simple values: country code, national number, and the
-    metadata the rest of parse uses (`_meta`). Rows it cannot settle get `_fallback`.
+    """_maybe_extract_country_code for simple values: country code (`_cc`), national number
+    (`_nn`), and the metadata the rest of parse uses (`_meta`; null: the main region of
+    `_cc`). Rows it cannot settle get `_fallback`, rows parse rejects get `_error`.
 
-    Each step is its own column, so no subexpression (a regex above all) runs twice."""
+    Each step is its own column, so no subexpression runs twice, and each branch only sees
+    its own rows: most numbers are domestic and never meet the country-code columns."""
     digits, plus = pl.col("_digits"), pl.col("_plus")
     if home.international_prefix:
-        idd = _prefix_length(digits, home.international_prefix)
-        frame = frame.with_columns(_idd=idd).with_columns(
-            _after=digits.str.slice(pl.col("_idd").fill_null(0)),
-            _idd=pl.col("_idd").is_not_null())
+        frame = frame.with_columns(_idd=_prefix_length(digits, home.international_prefix))
         frame = frame.with_columns(
-            _by_idd=~plus & pl.col("_idd") & ~pl.col("_after").str.starts_with("0"))
+            _by_idd=~plus & pl.col("_idd").is_not_null()
+            & ~digits.str.slice(pl.col("_idd").fill_null(0)).str.starts_with("0"))
     else:
-        frame = frame.with_columns(_after=digits, _by_idd=pl.lit(False))
-    frame = frame.with_columns(_intl=plus | pl.col("_by_idd")).with_columns(
-        _number=pl.when(plus).then(digits).when(pl.col("_by_idd")).then(pl.col("_after"))
-        .otherwise(digits))
+        frame = frame.with_columns(_idd=pl.lit(None, pl.UInt32), _by_idd=pl.lit(False))
+    intl = frame.filter(plus | pl.col("_by_idd"))
+    domestic = frame.filter(~plus & ~pl.col("_by_idd"))
+    return pl.concat([_international(intl), _home_code(domestic, home)],
+                     how="diagonal_relaxed")
+
+
+def _international(frame: Frame) -> Frame:
+    """A + or an international prefix: the calling code follows."""
+    plus = pl.col("_plus")
+    frame = frame.with_columns(_number=pl.when(plus).then(pl.col("_digits"))
+                               .otherwise(pl.col("_digits").str.slice(pl.col("_idd"))))
     code, _ = _split_country_code(pl.col("_number"))
-    frame = frame.with_columns(_code=code).with_columns(
-        _rest=pl.col("_number").str.slice(pl.col("_code").str.len_chars().fill_null(0)))
-    frame = _home_code(frame, home)
-    intl, by_idd, number = pl.col("_intl"), pl.col("_by_idd"), pl.col("_number")
-    short = number.str.len_chars() <= MIN_NSN
+    frame = frame.with_columns(_code=code)
+    short = pl.col("_number").str.len_chars() <= MIN_NSN
+    missing = pl.col("_code").is_null()
     return frame.with_columns(
-        _error=pl.when(intl & short).then(pl.lit("too short after the international prefix"))
-        .when(by_idd & pl.col("_code").is_null()).then(pl.lit("invalid country code")),
-        _fallback=(plus & pl.col("_code").is_null() & ~short)
-        | (~intl & pl.lit(home.has_transform_rule)),
-        _cc=pl.when(intl).then(pl.col("_code").cast(pl.Int32, strict=False))
-        .otherwise(pl.lit(home.country_code, dtype=pl.Int32)),
-        _nn=pl.when(intl).then(pl.col("_rest")).when(pl.col("_takes")).then(pl.col("_stripped"))
-        .otherwise(digits),
-        _meta=pl.when(intl | pl.col("_takes")).then(pl.lit(None, dtype=pl.String))
-        .otherwise(pl.lit(home.key)),
+        _error=pl.when(short).then(pl.lit("too short after the international prefix"))
+        .when(~plus & missing).then(pl.lit("invalid country code")),
+        # phonenumbers retries a + whose code is unknown without the +: its business.
+        _fallback=plus & missing & ~short,
+        _cc=pl.col("_code").cast(pl.Int32, strict=False),
+        _nn=pl.col("_number").str.slice(pl.col("_code").str.len_chars().fill_null(0)),
+        _meta=pl.lit(None, dtype=pl.String),
     )
 
 
 def _home_code(frame: Frame, home: RegionMeta) -> Frame:
     """The default-country branch: a national number that starts with the home calling code
-    loses it when the rest fits the home plan better (or the whole is too long)."""
+    loses it when the rest fits the home plan better (or the whole is too long); then parse
+    goes on with the main region of that code. Otherwise the home region's metadata."""
     home_code = str(home.country_code)
     digits = pl.col("_digits")
-    candidates = ~pl.col("_intl") & digits.str.starts_with(home_code)
-    frame = frame.with_columns(_cand=candidates)
-    cand = frame.filter("_cand").with_columns(
+    starts = digits.str.starts_with(home_code)
+    cand = frame.filter(starts).with_columns(
         _stripped=_strip_national_prefix(digits.str.slice(len(home_code)), home))
     cand = cand.with_columns(_takes=(
         (~_pattern_matches(digits, home.general.pattern)
          & _pattern_matches(pl.col("_stripped"), home.general.pattern))
         | (_lengths_test(digits, home.general) == TOO_LONG)))
-    rest = frame.filter(~pl.col("_cand")).with_columns(
-        _stripped=pl.lit(None, dtype=pl.String), _takes=pl.lit(False))
-    return pl.concat([cand, rest], how="vertical_relaxed")
+    taken = pl.col("_takes")
+    cand = cand.with_columns(
+        _nn=pl.when(taken).then(pl.col("_stripped")).otherwise(digits),
+        _meta=pl.when(taken).then(pl.lit(None, dtype=pl.String)).otherwise(pl.lit(home.key)),
+    )
+    rest = frame.filter(~starts).with_columns(_nn=digits, _meta=pl.lit(home.key))
+    return pl.concat([cand, rest], how="diagonal_relaxed").with_columns(
+        _cc=pl.lit(home.country_code, dtype=pl.Int32),
+        _error=pl.lit(None, dtype=pl.String),
+        # A transform rule rewrites the number as it strips the prefix: phonenumbers' job.
+        _fallback=pl.lit(home.has_transform_rule),
+    )
 
 
 def _by(frame: Frame, column: str, work: Callable[[Frame, object], Frame]) -> Frame:
@@ -207,24 +226,29 @@ def _by(frame: Frame, column: str, work: Callable[[Frame, object], Frame]) -> Fr
 
 
 def _national(part: Frame, key: object) -> Frame:
-    """The national-prefix step of parse, for rows parsed with one region's metadata."""
+    """The national-prefix step of parse, for rows parsed with one region's metadata. Only
+    rows that start with the national prefix have anything to decide."""
     meta = region_meta(str(key))
-    number = pl.col("_nn")
-    stripped = _strip_national_prefix(number, meta)
-    use = ~_lengths_test(stripped, meta.general).is_in([TOO_SHORT, LOCAL_ONLY, INVALID_LENGTH])
-    nn = pl.when(use).then(stripped).otherwise(number)
     if meta.has_transform_rule:
         return part.with_columns(_fallback=pl.lit(True))
-    return part.with_columns(
-        _error=pl.when(number.str.len_chars() < MIN_NSN).then(pl.lit("too short")),
-        _nn=nn,
-    ).with_columns(
-        _error=pl.coalesce(
-            "_error",
-            pl.when(pl.col("_nn").str.len_chars() < MIN_NSN).then(pl.lit("too short"))
-            .when(pl.col("_nn").str.len_chars() > MAX_NSN).then(pl.lit("too long")),
-        )
-    )
+    number = pl.col("_nn")
+    part = part.with_columns(_error=pl.when(number.str.len_chars() < MIN_NSN)
+                             .then(pl.lit("too short")))
+    if meta.national_prefix_for_parsing:
+        found = _prefix_length(number, meta.national_prefix_for_parsing).is_not_null()
+        hit = part.filter(found)
+        stripped = _strip_national_prefix(number, meta)
+        hit = hit.with_columns(_np_stripped=stripped).with_columns(
+            _nn=pl.when(_lengths_test(pl.col("_np_stripped"), meta.general).is_in(
+                [TOO_SHORT, LOCAL_ONLY, INVALID_LENGTH])).then(number)
+            .otherwise(pl.col("_np_stripped")))
+        part = pl.concat([hit.drop("_np_stripped"), part.filter(~found)])
+    length = pl.col("_nn").str.len_chars()
+    return part.with_columns(_error=pl.coalesce(
+        "_error",
+        pl.when(length < MIN_NSN).then(pl.lit("too short"))
+        .when(length > MAX_NSN).then(pl.lit("too long")),
+    ))
 
 
 def _judge(part: Frame, key: object, policy: str) -> Frame:
@@ -307,6 +331,7 @@ def _with_meta_keys(frame: Frame) -> Frame:
          "_main": [main_region(c) for c in country_codes()]},
         schema={"_cc": pl.Int32, "_main": pl.String},
     )
-    return frame.join(mains, on="_cc", how="left").with_columns(
-        _meta=pl.coalesce("_meta", "_main")
-    ).drop("_main")
+    open_rows = pl.col("_meta").is_null()
+    keyed = frame.filter(open_rows).join(mains, on="_cc", how="left").with_columns(
+        _meta=pl.col("_main")).drop("_main")
+    return pl.concat([frame.filter(~open_rows), keyed])
