@@ -17,6 +17,11 @@ import polars as pl
 from leadprep._codes import FileErrorCode
 from leadprep._errors import InputFileError
 
+# C0 controls but tab, LF and CR-before-LF: a CRLF inside a quoted field is text.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r[^\n]|\r$"
+# Python's $ also matches before a final newline; the regex crate's, like \Z, does not.
+_CONTROL_RE = re.compile(CONTROL.replace("$", r"\Z"))
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -42,7 +47,8 @@ def split_lines(data: bytes) -> pl.DataFrame:
 
 
 def parse_records(lines: pl.DataFrame, dialect: Dialect, path: str) -> pl.DataFrame:
-    """Records in file order: `line`, `last_line`, `fields` (list of str), `malformed` (bool)."""
+    """Records in file order: `line`, `last_line`, `fields` (list of str), `malformed`,
+    `control` (a field holds a control character) and `maybe_blank` (bool)."""
     d, q = dialect.delimiter, dialect.quote_char
     body = pl.col("text").str.strip_suffix("\r")
     if q is None:
@@ -58,25 +64,43 @@ def parse_records(lines: pl.DataFrame, dialect: Dialect, path: str) -> pl.DataFr
     fast = classified.filter(pl.col("_simple"))
     if consumed:
         fast = fast.filter(~pl.col("line").is_in(list(consumed)))
-    fast_records = fast.select(
-        "line",
-        pl.col("line").alias("last_line"),
-        pl.when(pl.col("_quoted"))
-        .then(_split_quoted(body, d, q or '"'))
-        .otherwise(body.str.split(d))
-        .alias("fields"),
-        pl.lit(False).alias("malformed"),
-    )
-    slow_records = pl.DataFrame(
+    # Unquoted and quoted lines apart: the quoted split is a regex not worth running on all.
+    parts = [
+        _fast_records(fast.filter(~pl.col("_quoted")), body.str.split(d), body, d, q),
+        _fast_records(fast.filter(pl.col("_quoted")), _split_quoted(body, d, q or '"'), body, d,
+                      q),
+    ]
+    parts.append(pl.DataFrame(
         {
             "line": [r.line for r in complex_records],
             "last_line": [r.last_line for r in complex_records],
             "fields": [r.fields for r in complex_records],
             "malformed": [r.malformed for r in complex_records],
+            "control": [any(_CONTROL_RE.search(f) for f in r.fields) for r in complex_records],
+            "maybe_blank": [all(not f.strip() for f in r.fields) for r in complex_records],
         },
-        schema=fast_records.schema,
+        schema=parts[0].schema,
+    ))
+    filled = [part for part in parts if part.height]
+    if len(filled) <= 1:
+        return filled[0] if filled else parts[0]
+    return pl.concat(filled).sort("line")
+
+
+def _fast_records(lines: pl.DataFrame, fields: pl.Expr, body: pl.Expr, d: str, q: str | None
+                  ) -> pl.DataFrame:
+    """One record per line. A single-line record holds a control character exactly when its
+    line does, and can only be blank if the line is nothing but delimiters, quotes and
+    spaces (`maybe_blank`, confirmed per field by the reader)."""
+    filler = "[" + re.escape(d + (q or "")) + r"\s]"
+    return lines.select(
+        "line",
+        pl.col("line").alias("last_line"),
+        fields.alias("fields"),
+        pl.lit(False).alias("malformed"),
+        body.str.contains(CONTROL).alias("control"),
+        body.str.contains(f"^{filler}*$").alias("maybe_blank"),
     )
-    return pl.concat([fast_records, slow_records]).sort("line")
 
 
 def _field_pattern(d: str, q: str) -> str:

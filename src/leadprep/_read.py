@@ -24,8 +24,6 @@ from leadprep._sniff import (
 )
 
 DEFAULT_MAX_FIELD_SIZE = 65_536
-# C0 controls but tab, LF and CR-before-LF: a CRLF inside a quoted field is text.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r[^\n]|\r$"
 # How a tab is spelled on a command line or in TOML without a literal tab.
 _TAB_NAMES = ("\\t", "tab")
 _LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
@@ -256,16 +254,19 @@ def _check_shapes(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     fields = pl.col("fields")
     count = fields.list.len()
-    blank = _is_blank(fields)
+    body = body.with_columns(_blank=pl.col("maybe_blank"))
+    maybe = body.filter("_blank")
+    if maybe.height:  # confirm, field by field, only where the line allowed it
+        body = pl.concat([body.filter(~pl.col("_blank")),
+                          maybe.with_columns(_blank=_is_blank(fields))]).sort("_row")
+    blank = pl.col("_blank")
     codes = [
         (blank, RejectCode.BLANK_ROW),
         (~blank & (count < width), RejectCode.TOO_FEW_FIELDS),
         (~blank & (count > width), RejectCode.TOO_MANY_FIELDS),
         (pl.col("malformed"), RejectCode.MALFORMED_QUOTING),
         (pl.col("_bad_encoding"), RejectCode.INVALID_ENCODING),
-        # Fields joined by a private-use character (not in _CONTROL, and a bare CR before it
-        # still matches \r[^\n]): one regex pass per record instead of one per field.
-        (fields.list.join("\ue000").str.contains(_CONTROL), RejectCode.CONTROL_CHARACTER),
+        (pl.col("control"), RejectCode.CONTROL_CHARACTER),
         (fields.list.eval(pl.element().str.len_bytes() > max_field_size).list.any(),
          RejectCode.FIELD_TOO_LARGE),
     ]
