@@ -262,3 +262,15 @@ def test_a_leadloader_rerun_removes_the_process_output_of_an_earlier_run(
     leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", out)
     assert not (out / "process").exists()
     assert "process/leads.csv" not in json.loads((out / "summary.json").read_text())["outputs"]
+
+
+def test_batches_written_in_chunks_keep_every_lead_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import leadprep._emit as emit
+
+    monkeypatch.setattr(emit, "EMIT_CHUNK_BATCHES", 2)  # 3-lead batches, 6 leads per chunk
+    text = "id,phone\n" + "".join(f"{i},41555501{i:02d}\n" for i in range(20))
+    _, leads, _, _ = run(tmp_path, text, config(), batch_size=3)
+    assert [lead["externId"] for lead in leads] == [str(i) for i in range(20)]
+    assert len(list((tmp_path / "out" / "batches").iterdir())) == 7

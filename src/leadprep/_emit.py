@@ -203,22 +203,29 @@ def _publish(stage: Path, out: Path, output_format: OutputFormat) -> None:
     os.replace(stage / "summary.json", out / "summary.json")
 
 
+# Leads turned into JSON at a time: bounds the memory emit adds, whatever the file's size.
+EMIT_CHUNK_BATCHES = 100
+
+
 def _write_batches(
     stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
 ) -> list[str]:
     directory = stage / BATCH_DIR
     directory.mkdir()
-    bodies = lead_bodies(leads.frame.drop("_row"))
-    # One string per batch, joined by polars: "{lead},\n{lead}…".
-    batches = bodies.to_frame("lead").with_row_index("_i").group_by(
-        pl.col("_i") // batch_size, maintain_order=True
-    ).agg(pl.col("lead").str.join("},\n{"))["lead"]
     head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n{'
-    names = []
-    for number, joined in enumerate(batches, start=1):
-        name = f"leadloader-{number:05d}.json"
-        (directory / name).write_text(head + joined + "}\n]}\n", encoding="utf-8")
-        names.append(name)
+    frame = leads.frame.drop("_row")
+    names: list[str] = []
+    step = batch_size * EMIT_CHUNK_BATCHES
+    for start in range(0, frame.height, step):
+        bodies = lead_bodies(frame.slice(start, step))
+        # One string per batch, joined by polars: "{lead},\n{lead}…".
+        batches = bodies.to_frame("lead").with_row_index("_i").group_by(
+            pl.col("_i") // batch_size, maintain_order=True
+        ).agg(pl.col("lead").str.join("},\n{"))["lead"]
+        for joined in batches:
+            name = f"leadloader-{len(names) + 1:05d}.json"
+            (directory / name).write_text(head + joined + "}\n]}\n", encoding="utf-8")
+            names.append(name)
     return names
 
 

@@ -252,28 +252,12 @@ def _national(part: Frame, key: object) -> Frame:
 
 
 def _judge(part: Frame, key: object, policy: str) -> Frame:
-    """is_valid_number and is_possible_number_with_reason, for rows of one calling code.
-
-    The regions of a shared code are tried in phonenumbers' order: the first region whose
-    leading digits match (or, without leading digits, where the number is valid) decides.
-    Rows leave as soon as a region decides, so most rows meet one region's regexes only."""
+    """is_valid_number and is_possible_number_with_reason, for rows of one calling code."""
     code = int(str(key))
     number = pl.col("_nn")
-    remaining = part.with_columns(
+    part = part.with_columns(
         _possible=_lengths_test(number, region_meta(main_region(code)).general))
-    decided: list[Frame] = []
-    for region in regions_for_code(code):
-        if remaining.is_empty():
-            break
-        meta = region_meta(region)
-        remaining = remaining.with_columns(_valid=_valid_in(number, meta))
-        claims = number.str.contains(prefix(meta.leading_digits)) if meta.leading_digits \
-            else pl.col("_valid")
-        remaining = remaining.with_columns(_claims=claims)
-        decided.append(remaining.filter("_claims"))
-        remaining = remaining.filter(~pl.col("_claims"))
-    decided.append(remaining.with_columns(_valid=pl.lit(False)))
-    judged = pl.concat(decided, how="diagonal_relaxed")
+    judged = _valid_for_code(part, regions_for_code(code))
     is_possible = pl.col("_possible").is_in([POSSIBLE, LOCAL_ONLY])
     accepted = pl.col("_valid") if policy == "valid" else is_possible
     return judged.with_columns(
@@ -282,6 +266,50 @@ def _judge(part: Frame, key: object, policy: str) -> Frame:
         .when(~is_possible).then(pl.col("_possible"))
         .otherwise(pl.lit(NOT_VALID)),
     )
+
+
+def _valid_for_code(part: Frame, regions: tuple[str, ...]) -> Frame:
+    """`_valid` as phonenumbers decides it for a code shared by `regions`: the first region
+    whose leading digits match (or, without leading digits, where the number is valid)
+    decides. A row whose number matches no region's leading digits can only be claimed by
+    the regions without them, in order, so it is valid exactly when one of those finds it
+    valid; rows leave as soon as that is settled."""
+    number = pl.col("_nn")
+    with_digits = [r for r in regions if region_meta(r).leading_digits]
+    if with_digits:
+        any_digits = "|".join(f"(?:{region_meta(r).leading_digits})" for r in with_digits)
+        part = part.with_columns(_led=number.str.contains(prefix(any_digits)))
+        led, plain = part.filter("_led"), part.filter(~pl.col("_led"))
+    else:
+        led, plain = part.clear(), part
+    decided: list[Frame] = []
+    for region in (r for r in regions if not region_meta(r).leading_digits):
+        if plain.is_empty():
+            break
+        plain = plain.with_columns(_valid=_valid_in(number, region_meta(region)))
+        decided.append(plain.filter("_valid"))
+        plain = plain.filter(~pl.col("_valid"))
+    decided.append(plain.with_columns(_valid=pl.lit(False)))
+    decided.append(_ordered_lookup(led, regions))
+    return pl.concat(decided, how="diagonal_relaxed")
+
+
+def _ordered_lookup(part: Frame, regions: tuple[str, ...]) -> Frame:
+    """phonenumbers' region lookup, region by region, for rows some leading digits match."""
+    number = pl.col("_nn")
+    decided: list[Frame] = []
+    for region in regions:
+        if part.is_empty():
+            break
+        meta = region_meta(region)
+        part = part.with_columns(_valid=_valid_in(number, meta))
+        claims = number.str.contains(prefix(meta.leading_digits)) if meta.leading_digits \
+            else pl.col("_valid")
+        part = part.with_columns(_claims=claims)
+        decided.append(part.filter("_claims"))
+        part = part.filter(~pl.col("_claims"))
+    decided.append(part.with_columns(_valid=pl.lit(False)))
+    return pl.concat(decided, how="diagonal_relaxed")
 
 
 def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
