@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -110,10 +110,13 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
         data = data.replace(b"\r", b"\n")
     dialect, delimiter_detected = _dialect(path, data, options)
     lines = split_lines(data)
+    # Each copy of the file is let go as soon as the next exists: the peak is what matters.
+    bad_lines, decoded = decoded.bad_lines, replace(decoded, data=b"")
+    del raw, data
     records = parse_records(lines, dialect, str(path))
+    del lines
     records = records.with_columns(
-        _bad_encoding=_any_line_in(sorted(decoded.bad_lines))
-        if decoded.bad_lines else pl.lit(False)
+        _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
     )
     header_at, has_header, skipped = _find_header(records, options.header)
     header = tuple(records["fields"][header_at]) if has_header else ()
@@ -123,7 +126,10 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
         header = tuple(f"column {i + 1}" for i in range(width))
     _refuse_runaway_quotes(path, body, width)
     body = body.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
+    del records
     rows, rejects = _check_shapes(body, width, options.max_field_size)
+    rows_read = body.height
+    del body
     detection = Detection(
         encoding=decoded.encoding,
         encoding_confidence=round(decoded.confidence, 4),
@@ -135,9 +141,9 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
         line_ending=line_ending,
         header=has_header,
         skipped_lines=skipped,
-        invalid_encoding_lines=len(decoded.bad_lines),
+        invalid_encoding_lines=len(bad_lines),
     )
-    return ReadResult(str(path), detection, header, rows, rejects, body.height)
+    return ReadResult(str(path), detection, header, rows, rejects, rows_read)
 
 
 def _check_options(options: ReadOptions) -> None:
