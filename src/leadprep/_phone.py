@@ -72,15 +72,25 @@ def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> 
 
     The columnar engine answers the usual shapes; phonenumbers answers the rest, once per
     distinct value."""
-    distinct = values.drop_nulls().unique()
-    settled, left = columnar_answers(distinct, region, policy)
-    answers = [normalize_one(v, region, policy) for v in left.to_list()]
+    present = values.cast(pl.String).drop_nulls()
+    settled, left = columnar_answers(present, region, policy)
+    distinct = left.unique()
+    answers = [normalize_one(v, region, policy) for v in distinct.to_list()]
     slow = pl.DataFrame(
-        {"_value": left, **{name: [a[i] for a in answers] for i, name in enumerate(PHONE_SCHEMA)}},
+        {"_value": distinct,
+         **{name: [a[i] for a in answers] for i, name in enumerate(PHONE_SCHEMA)}},
         schema={"_value": pl.String(), **PHONE_SCHEMA},
     )
-    schema: dict[str, pl.DataType] = {"_value": pl.String(), **PHONE_SCHEMA}
-    table = pl.concat([settled.cast(schema), slow])  # type: ignore[arg-type]
-    frame = pl.DataFrame({"_value": values.cast(pl.String)})
-    return frame.join(table, on="_value", how="left", maintain_order="left").select(
-        list(PHONE_SCHEMA))
+    columns = list(PHONE_SCHEMA)
+    rest = present.to_frame("_value").with_row_index("_i").filter(
+        ~pl.col("_i").is_in(settled["_i"].implode())
+    ).join(slow, on="_value", how="left")
+    schema: dict[str, pl.DataType] = {"_i": pl.UInt32(), **PHONE_SCHEMA}
+    table = pl.concat([settled.select("_i", *columns).cast(schema),  # type: ignore[arg-type]
+                       rest.select("_i", *columns).cast(schema)]).sort("_i")  # type: ignore[arg-type]
+    if present.len() == values.len():
+        return table.select(columns)
+    # Nulls back in place: row k of the input takes answer number (non-nulls before k).
+    position = values.is_not_null().cast(pl.UInt32).cum_sum() - 1
+    index = pl.Series("_at", position).set(values.is_null(), None)
+    return table.select(pl.col(columns).gather(index))

@@ -127,7 +127,7 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
     """The simple values with their digits and whether a + leads; and the other values."""
-    frame = pl.DataFrame({"_value": values})
+    frame = pl.DataFrame({"_value": values}).with_row_index("_i")
     body = pl.col("_value")
     # Only values with an x or an e can hold an extension: the rest skip its regex.
     labelled = body.str.contains("[xXeE]")
@@ -313,8 +313,10 @@ def _ordered_lookup(part: Frame, regions: tuple[str, ...]) -> Frame:
 
 
 def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
-    """Answers for the values the columnar path settles (`_value`, e164, national,
-    country_code, accepted, reason), and the values left for phonenumbers."""
+    """Answers for the values the columnar path settles (`_i`, the value's position in
+    `values`; `_value`, e164, national, country_code, accepted, reason), in no particular
+    order, and the values left for phonenumbers. Values are not deduplicated: in lead files
+    nearly every phone is distinct, and a unique plus a join back cost more than they save."""
     home = region_meta(region)
     simple, left = _shape(values)
     coded = _with_meta_keys(_extract_code(simple, home))
@@ -332,6 +334,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
         judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
     answers = pl.concat([
         judged.select(
+            "_i",
             "_value",
             (pl.lit("+") + pl.col("_cc").cast(pl.String) + pl.col("_nn")).alias("e164"),
             pl.col("_nn").alias("national"),
@@ -340,6 +343,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
             "reason",
         ),
         errors.select(
+            "_i",
             "_value",
             pl.lit(None, dtype=pl.String).alias("e164"),
             pl.lit(None, dtype=pl.String).alias("national"),
@@ -354,12 +358,6 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
 def _with_meta_keys(frame: Frame) -> Frame:
     """The metadata parse continues with: the home region's when no code was taken from the
     number, else the main region of the code (phonenumbers swaps when they differ)."""
-    mains = pl.DataFrame(
-        {"_cc": [int(c) for c in country_codes()],
-         "_main": [main_region(c) for c in country_codes()]},
-        schema={"_cc": pl.Int32, "_main": pl.String},
-    )
-    open_rows = pl.col("_meta").is_null()
-    keyed = frame.filter(open_rows).join(mains, on="_cc", how="left").with_columns(
-        _meta=pl.col("_main")).drop("_main")
-    return pl.concat([frame.filter(~open_rows), keyed])
+    mains = {code: main_region(code) for code in country_codes()}
+    return frame.with_columns(_meta=pl.coalesce(
+        "_meta", pl.col("_cc").replace_strict(mains, default=None, return_dtype=pl.String)))
