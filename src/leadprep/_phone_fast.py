@@ -275,6 +275,14 @@ def _valid_for_code(part: Frame, regions: tuple[str, ...]) -> Frame:
     the regions without them, in order, so it is valid exactly when one of those finds it
     valid; rows leave as soon as that is settled."""
     number = pl.col("_nn")
+    decided: list[Frame] = []
+    # Regions before the first one with leading digits claim exactly the numbers valid in
+    # them, whatever their digits (US, first of +1): settle those rows before anything else.
+    while regions and not region_meta(regions[0]).leading_digits and not part.is_empty():
+        part = part.with_columns(_valid=_valid_in(number, region_meta(regions[0])))
+        decided.append(part.filter("_valid"))
+        part = part.filter(~pl.col("_valid"))
+        regions = regions[1:]
     with_digits = [r for r in regions if region_meta(r).leading_digits]
     if with_digits:
         any_digits = "|".join(f"(?:{region_meta(r).leading_digits})" for r in with_digits)
@@ -282,7 +290,6 @@ def _valid_for_code(part: Frame, regions: tuple[str, ...]) -> Frame:
         led, plain = part.filter("_led"), part.filter(~pl.col("_led"))
     else:
         led, plain = part.clear(), part
-    decided: list[Frame] = []
     for region in (r for r in regions if not region_meta(r).leading_digits):
         if plain.is_empty():
             break
