@@ -126,25 +126,29 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 
 def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
-    """The simple values with their digits and whether a + leads; and the other values."""
+    """The simple values as `_i` (position in `values`), `_digits` and `_plus` (a + leads);
+    and the positions of the other values. Values themselves are not carried along: every
+    filter would copy them."""
     frame = pl.DataFrame({"_value": values}).with_row_index("_i")
     body = pl.col("_value")
     # Only values with an x or an e can hold an extension: the rest skip its regex.
     labelled = body.str.contains("[xXeE]")
+    number = pl.col("_number")
+    short = body.str.len_chars() <= MAX_INPUT
     frame = pl.concat([
-        frame.filter(~labelled).with_columns(_number=body),
-        frame.filter(labelled).with_columns(
-            _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
+        frame.filter(~labelled).select("_i", _short=short, _number=body),
+        frame.filter(labelled).select(
+            "_i", _short=short, _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
     ])
+    simple = pl.col("_short") & number.str.contains(_SIMPLE)
     frame = frame.with_columns(
-        _simple=(body.str.len_chars() <= MAX_INPUT) & pl.col("_number").str.contains(_SIMPLE))
-    simple = frame.filter("_simple").with_columns(
-        _digits=pl.col("_number").str.replace_many(_DROPPED, [""] * len(_DROPPED)),
-        _plus=pl.col("_number").str.contains("+", literal=True),
+        _digits=pl.when(simple).then(
+            number.str.replace_many(_DROPPED, [""] * len(_DROPPED))),
+        _plus=number.str.contains("+", literal=True),
     )
     enough = pl.col("_digits").str.len_bytes() >= 3
-    return simple.filter(enough), pl.concat(
-        [frame.filter(~pl.col("_simple"))["_value"], simple.filter(~enough)["_value"]])
+    return (frame.filter(enough).select("_i", "_digits", "_plus"),
+            frame.filter(~enough.fill_null(False))["_i"])
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
@@ -164,8 +168,9 @@ def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
         frame = frame.with_columns(_idd=pl.lit(None, pl.UInt32), _by_idd=pl.lit(False))
     intl = frame.filter(plus | pl.col("_by_idd"))
     domestic = frame.filter(~plus & ~pl.col("_by_idd"))
-    return pl.concat([_international(intl), _home_code(domestic, home)],
-                     how="diagonal_relaxed")
+    keep = ["_i", "_cc", "_nn", "_meta", "_error", "_fallback"]
+    return pl.concat([_international(intl).select(keep), _home_code(domestic, home).select(keep)],
+                     how="vertical_relaxed")
 
 
 def _international(frame: Frame) -> Frame:
@@ -327,31 +332,28 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
     home = region_meta(region)
     simple, left = _shape(values)
     coded = _with_meta_keys(_extract_code(simple, home))
-    to_phonenumbers = coded.filter(pl.col("_fallback"))["_value"]
-    errors = coded.filter(~pl.col("_fallback") & pl.col("_error").is_not_null())
-    going = coded.filter(~pl.col("_fallback") & pl.col("_error").is_null())
-    national = _by(going, "_meta", _national)
-    to_phonenumbers = pl.concat([to_phonenumbers, national.filter("_fallback")["_value"]])
-    national = national.filter(~pl.col("_fallback"))
-    errors = pl.concat([errors, national.filter(pl.col("_error").is_not_null())],
-                       how="diagonal_relaxed")
-    going = national.filter(pl.col("_error").is_null())
-    judged = _by(going, "_cc", lambda part, key: _judge(part, key, policy))
+    fallback, error = pl.col("_fallback"), pl.col("_error").is_not_null()
+    to_phonenumbers = [left, coded.filter(fallback)["_i"]]
+    errors = [coded.filter(~fallback & error)]
+    national = _by(coded.filter(~fallback & ~error), "_meta", _national)
+    to_phonenumbers.append(national.filter(fallback)["_i"])
+    national = national.filter(~fallback)
+    errors.append(national.filter(error))
+    judged = _by(national.filter(~error), "_cc", lambda part, key: _judge(part, key, policy))
     if judged.is_empty():
         judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
     answers = pl.concat([
         judged.select(
             "_i",
-            "_value",
-            (pl.lit("+") + pl.col("_cc").cast(pl.String) + pl.col("_nn")).alias("e164"),
+            pl.concat_str([pl.lit("+"), pl.col("_cc").cast(pl.String), pl.col("_nn")])
+            .alias("e164"),
             pl.col("_nn").alias("national"),
             pl.col("_cc").alias("country_code"),
             "accepted",
             "reason",
         ),
-        errors.select(
+        pl.concat(errors, how="diagonal_relaxed").select(
             "_i",
-            "_value",
             pl.lit(None, dtype=pl.String).alias("e164"),
             pl.lit(None, dtype=pl.String).alias("national"),
             pl.lit(None, dtype=pl.Int32).alias("country_code"),
@@ -359,7 +361,8 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
             pl.col("_error").alias("reason"),
         ),
     ], how="vertical_relaxed")
-    return answers, pl.concat([left, to_phonenumbers])
+    answers = answers.with_columns(_value=values.gather(answers["_i"]))
+    return answers, values.gather(pl.concat(to_phonenumbers))
 
 
 def _with_meta_keys(frame: Frame) -> Frame:
