@@ -189,12 +189,17 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
 
 def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
     """REMOVE_FROM_LIST: the first clean row with a phone is kept, later ones are rejected."""
-    clean = (pl.col("_reasons").list.len() == 0) & pl.col("_primary_e164").is_not_null()
-    firsts = frame.filter(clean).group_by("_primary_e164").agg(_first_row=pl.col("_row").min())
-    frame = frame.join(firsts, on="_primary_e164", how="left", maintain_order="left")
-    duplicate = clean & (pl.col("_row") != pl.col("_first_row"))
+    e164 = pl.col("_primary_e164")
+    clean = frame.filter((pl.col("_reasons").list.len() == 0) & e164.is_not_null()).select(
+        "_row", "_primary_e164").sort("_row").with_columns(_duplicate=~e164.is_first_distinct())
+    repeats = clean.filter("_duplicate")
+    # The row each duplicate repeats, for its message: only the phones that repeat.
+    firsts = clean.filter(~pl.col("_duplicate") & e164.is_in(repeats["_primary_e164"].implode()))
+    repeats = repeats.join(firsts.select("_primary_e164", _first_row="_row"), on="_primary_e164")
+    frame = frame.join(repeats.select("_row", "_first_row"), on="_row", how="left",
+                       maintain_order="left")
     return frame.with_columns(
-        _reasons=pl.when(duplicate)
+        _reasons=pl.when(pl.col("_first_row").is_not_null())
         .then(pl.col("_reasons").list.concat(pl.lit([RejectCode.DUPLICATE_PRIMARY_IN_FILE.value])))
         .otherwise(pl.col("_reasons")),
     )
