@@ -267,3 +267,20 @@ def test_normalize_equals_phonenumbers_for_random_strings(
     values = values + values[: len(values) // 2]
     problems = _mismatches(values, region, policy)
     assert not problems, _report(problems, len(values))
+
+
+def test_a_column_split_across_threads_answers_like_one_piece(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """normalize() slices large columns for threads; positions must come back in order."""
+    import leadprep._phone as phone
+
+    rng = random.Random(7)
+    values = pl.Series([
+        rng.choice(["(415) 555-01", "+44 20 7946 0", "N/A ", "1-800-FLOWERS "]) + f"{i % 100:02d}"
+        if i % 9 else None
+        for i in range(2_000)
+    ])
+    whole = normalize(values, "US", "valid")
+    monkeypatch.setattr(phone, "PART_SIZE", 300)
+    assert normalize(values, "US", "valid").equals(whole)
