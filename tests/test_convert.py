@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
+import polars as pl
 import pytest
 
 import leadprep
@@ -274,3 +275,19 @@ def test_batches_written_in_chunks_keep_every_lead_in_order(
     _, leads, _, _ = run(tmp_path, text, config(), batch_size=3)
     assert [lead["externId"] for lead in leads] == [str(i) for i in range(20)]
     assert len(list((tmp_path / "out" / "batches").iterdir())) == 7
+
+
+def test_lead_json_is_the_same_whichever_way_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Grouped by null pattern through polars' encoder, or escaped field by field."""
+    import leadprep._emit as emit
+
+    result = leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", None)
+    frame = result.leads.frame.drop("_row").with_columns(
+        pl.Series("firstName", (['quo"te', "back\\slash", "new\nline", "\x01", "ünï 😀"] * 11)
+                  [: result.accepted]))
+    grouped = emit.lead_bodies(frame)
+    monkeypatch.setattr(emit, "MAX_NULL_PATTERNS", 0)
+    assert emit.lead_bodies(frame).to_list() == grouped.to_list()
+    assert all(isinstance(json.loads("{" + body + "}"), dict) for body in grouped)

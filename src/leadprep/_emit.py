@@ -97,11 +97,62 @@ def _lead_member(frame: pl.DataFrame, field: str) -> pl.Expr:
         pl.concat_str([pl.lit(json.dumps(field, ensure_ascii=False) + ":{"), inside, pl.lit("}")]))
 
 
+# Most files have a handful of null patterns (which optional fields a lead lacks); past this
+# many, one encoder call per pattern stops paying.
+MAX_NULL_PATTERNS = 64
+
+
 def lead_bodies(frame: pl.DataFrame) -> pl.Series:
     """Each lead's JSON object without its braces (keys in the API's order, null fields
-    omitted); the batch writer adds the braces as it joins them."""
-    members = [_lead_member(frame, f) for f in LEAD_FIELD_ORDER if f in frame.columns]
-    return frame.select(_json_members(members).alias("lead"))["lead"]
+    omitted); the batch writer adds the braces as it joins them.
+
+    Leads are grouped by which fields they lack, and each group's structs, built from the
+    fields it has, go through polars' JSON encoder at once: no null to strip afterwards.
+    With too many patterns, members are escaped and joined field by field instead."""
+    frame = frame.select([f for f in LEAD_FIELD_ORDER if f in frame.columns])
+    if frame.is_empty():
+        return pl.Series("lead", [], dtype=pl.String)
+    leaves = _leaves(frame)
+    mask = pl.sum_horizontal(
+        [expr.is_not_null().cast(pl.UInt64) * (1 << i) for i, (_, _, expr) in enumerate(leaves)]
+    ).alias("_mask") if leaves else pl.lit(0, pl.UInt64).alias("_mask")
+    grouped = frame.with_row_index("_i").with_columns(mask)
+    if grouped["_mask"].n_unique() > MAX_NULL_PATTERNS:
+        members = [_lead_member(frame, f) for f in frame.columns]
+        return frame.select(_json_members(members).alias("lead"))["lead"]
+    parts = [
+        part.select("_i", _encode_present(leaves, int(str(key[0]))).alias("lead"))
+        for key, part in grouped.partition_by("_mask", as_dict=True).items()
+    ]
+    return pl.concat(parts).sort("_i")["lead"]
+
+
+def _leaves(frame: pl.DataFrame) -> list[tuple[str, str | None, pl.Expr]]:
+    """(field, key inside a nested object or None, value) for every value a lead can hold."""
+    leaves: list[tuple[str, str | None, pl.Expr]] = []
+    for field in frame.columns:
+        if field in _NESTED:
+            keys = [f.name for f in frame.schema[field].fields]  # type: ignore[attr-defined]
+            leaves += [(field, k, pl.col(field).struct.field(k)) for k in keys]
+        else:
+            leaves.append((field, None, pl.col(field)))
+    return leaves
+
+
+def _encode_present(leaves: list[tuple[str, str | None, pl.Expr]], mask: int) -> pl.Expr:
+    """The JSON of the leaves whose bit is set in `mask`, braces stripped."""
+    present = [leaf for i, leaf in enumerate(leaves) if mask >> i & 1]
+    if not present:
+        return pl.lit("")
+    members: list[pl.Expr] = []
+    for field in dict.fromkeys(f for f, _, _ in present):
+        inner = [(k, e) for f, k, e in present if f == field]
+        if inner[0][0] is None:
+            members.append(inner[0][1].cast(pl.String).alias(field))
+        else:
+            members.append(pl.struct([e.cast(pl.String).alias(str(k)) for k, e in inner])
+                           .alias(field))
+    return pl.struct(members).struct.json_encode().str.slice(1).str.head(-1)
 
 
 def emit(
