@@ -17,7 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from leadprep._check import check
 from leadprep._cli_show import show_check, show_preview, show_summary
 from leadprep._config import Config, load_config
-from leadprep._config_writer import write_config
+from leadprep._config_writer import refuse_existing, write_config
 from leadprep._emit import OutputFormat, refuse_unsafe_target, writable
 from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage
 from leadprep._pipeline import ProgressCallback, convert
@@ -126,9 +126,8 @@ def preview_command(
 
     def work() -> None:
         refuse_unsafe_target("--write-config", write_config_to, file)
-        if write_config_to is not None and write_config_to.exists() and not force:
-            raise ConfigError(f"--write-config {write_config_to} already exists; pass --force "
-                              "to replace it")
+        if write_config_to is not None:
+            refuse_existing(write_config_to, force)
         options = ReadOptions(encoding=encoding, delimiter=delimiter, quote_char=quote_char,
                               header=header)
         with _progress(len(STAGES) - 1) as progress:

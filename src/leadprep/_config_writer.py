@@ -23,11 +23,16 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def refuse_existing(target: str | Path, force: bool) -> None:
+    """A written config never replaces a file unless asked; checked before any work too."""
+    if Path(target).exists() and not force:
+        raise ConfigError(f"--write-config {target} already exists; pass --force to replace "
+                          "it, or pick another path")
+
+
 def write_config(report: PreviewReport, target: str | Path, *, force: bool = False) -> Path:
     path = Path(target)
-    if path.exists() and not force:
-        raise ConfigError(f"{path} already exists; pass --force to replace it, or pick "
-                          "another --write-config path")
+    refuse_existing(path, force)
     with atomic_path(path) as tmp:
         tmp.write_text(render_config(report), encoding="utf-8")
     return path

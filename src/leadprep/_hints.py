@@ -8,7 +8,7 @@ import polars as pl
 
 from leadprep._codes import RejectCode
 from leadprep._outcome import Outcome
-from leadprep._phone import normalize_one
+from leadprep._phone import normalize
 
 # Regions lead files most often come from besides the default one.
 CANDIDATE_REGIONS = ("US", "CA", "GB", "IE", "DE", "FR", "ES", "IT", "NL", "BE", "CH", "AT",
@@ -29,18 +29,19 @@ def region_hint(outcome: Outcome) -> str | None:
     )["leadPhone"].drop_nulls().unique(maintain_order=True)
     if result.rows_read == 0 or invalid.len() < max(2, MIN_SHARE * result.rows_read):
         return None
-    sample = invalid.head(SAMPLE).to_list()
+    sample = invalid.head(SAMPLE)
     fits: Counter[str] = Counter()
     for region in CANDIDATE_REGIONS:
         if region != account.default_region:
-            fits[region] = sum(normalize_one(v, region, account.phone_policy)[3] for v in sample)
+            accepted = normalize(sample, region, account.phone_policy)["accepted"]
+            fits[region] = int(accepted.sum())
     if not fits:
         return None
     region, count = fits.most_common(1)[0]
-    if count < max(2, len(sample) // 4):
+    if count < max(2, sample.len() // 4):
         return None
     return (
-        f"{count} of {len(sample)} sampled primary phones that are invalid for region "
+        f"{count} of {sample.len()} sampled primary phones that are invalid for region "
         f"{account.default_region} are valid for region {region}: if the file is mostly {region} "
         f"numbers, set [account] default_region = \"{region}\"; if it mixes countries, numbers "
         "need their country code (+44 …)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import phonenumbers
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
 
@@ -132,6 +131,3 @@ def main_region(country_code: int) -> str:
 def country_codes() -> tuple[int, ...]:
     return tuple(sorted(COUNTRY_CODE_TO_REGION_CODE))
 
-
-def supported(region: str) -> bool:
-    return region in phonenumbers.SUPPORTED_REGIONS

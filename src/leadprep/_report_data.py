@@ -42,6 +42,7 @@ def report_facts(
 ) -> dict[str, Any]:
     result = outcome.result
     summary = result.summary
+    mapping = _mapping(outcome)
     return {
         "kind": kind,
         "generated_by": f"leadprep {__version__}",
@@ -62,8 +63,8 @@ def report_facts(
             {"code": code, "count": n, "description": WARNING_DESCRIPTIONS[WarningCode(code)]}
             for code, n in summary["warnings"].items()
         ],
-        "mapping": _mapping(outcome),
-        "columns": _fill_rates(result.read, outcome),
+        "mapping": mapping,
+        "columns": _fill_rates(result.read, {row["index"]: row["target"] for row in mapping}),
         "phone_countries": _countries(outcome),
         "examples": [_with_headers(result.read, e) for e in outcome.examples(MAX_EXAMPLES)],
         "examples_total": outcome.rejected.height,
@@ -89,17 +90,12 @@ def _mapping(outcome: Outcome) -> list[dict[str, Any]]:
     return rows
 
 
-def _targets_by_column(outcome: Outcome) -> dict[int, str]:
-    return {row["index"]: row["target"] for row in _mapping(outcome)}
-
-
-def _fill_rates(read: ReadResult, outcome: Outcome) -> list[dict[str, Any]]:
+def _fill_rates(read: ReadResult, targets: dict[int, str]) -> list[dict[str, Any]]:
     rows = read.rows
     filled = rows.select(
         (pl.col(column_name(i)).str.strip_chars().fill_null("") != "").sum().alias(str(i))
         for i in range(read.width)
     ).row(0) if read.width else ()
-    targets = _targets_by_column(outcome)
     total = rows.height
     return [
         {"index": i, "header": name, "filled": int(filled[i]),

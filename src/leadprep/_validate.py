@@ -101,8 +101,9 @@ def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
     parts = pl.concat([parts, phones], how="horizontal").with_columns(
         _ok=pl.col("accepted") & (pl.lit(account.e164) | (pl.col("country_code") == 1))
     )
-    one = pl.col("_row").is_in(single["_row"].implode())
-    return pl.concat([_single_part(parts.filter(one)), _several_parts(parts.filter(~one))],
+    # parts holds the single numbers first, then the pipe-list parts.
+    return pl.concat([_single_part(parts.head(single.height)),
+                      _several_parts(parts.slice(single.height))],
                      how="vertical_relaxed")
 
 
