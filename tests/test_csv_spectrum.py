@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from leadprep import read
-from leadprep._read import column_name
+from leadprep._parse import column_name
 
 from .conftest import CONFORMANCE
 

@@ -122,3 +122,39 @@ def test_quirk(sidecar: Path) -> None:
         records = _python_csv_count(path.read_bytes(), encoding, detection.delimiter)
         header_records = len(detection.skipped_lines) + (1 if detection.header else 0)
         assert result.rows_read == len(records) - header_records, "rows_read vs csv module"
+
+
+# The reader counts fields without splitting every line: polars refuses a long line, and a
+# body read in place must have exactly (width - 1) delimiters per line outside quotes. These
+# files are built to slip past a count that forgot one of those.
+def _codes_by_row(tmp_path: Path, text: str) -> dict[int, list[str]]:
+    path = tmp_path / "leads.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    result = read(path)
+    return {row: list(reasons) for row, reasons
+            in result.rejects.select("_row", "_reasons").iter_rows()}
+
+
+def test_a_short_row_is_caught_when_a_quoted_comma_evens_out_the_delimiter_count(
+        tmp_path: Path) -> None:
+    assert _codes_by_row(tmp_path, 'a,b,c\n"x,y",2,3\n4,5\n') == {2: ["TOO_FEW_FIELDS"]}
+
+
+def test_a_short_and_a_long_row_that_even_out_are_both_caught(tmp_path: Path) -> None:
+    text = "a,b,c\n1,2,3\n4,5\n6,7,8,9\n"
+    assert _codes_by_row(tmp_path, text) == {2: ["TOO_FEW_FIELDS"], 3: ["TOO_MANY_FIELDS"]}
+
+
+def test_a_short_row_deep_in_a_large_crlf_file_is_the_only_reject(tmp_path: Path) -> None:
+    rows = [f"{i},name {i},555-{i:04d}" for i in range(50_000)]
+    rows[41_234] = "41234,short"
+    assert _codes_by_row(tmp_path, "id,name,phone\r\n" + "\r\n".join(rows) + "\r\n") == {
+        41_235: ["TOO_FEW_FIELDS"]}
+
+
+def test_rows_read_in_place_keep_their_line_numbers_after_a_title_row(tmp_path: Path) -> None:
+    path = tmp_path / "leads.csv"
+    path.write_text("Export of 2026-11-01\n\nid,name\n1,Ann\n2,\"Bob, Jr\"\n", encoding="utf-8")
+    result = read(path)
+    assert result.rows.select("_row", "_line", "_c0", "_c1").rows() == [
+        (1, 4, "1", "Ann"), (2, 5, "2", "Bob, Jr")]

@@ -17,7 +17,8 @@ from leadprep._codes import FileErrorCode
 from leadprep._config import ColumnRef, Config
 from leadprep._errors import ConfigError, InputFileError
 from leadprep._fields import MAPPING_COLUMNS
-from leadprep._read import ReadResult, column_name
+from leadprep._parse import column_name
+from leadprep._read import ReadResult
 
 REQUIRED_COLUMNS = ("EXTERN_ID", "LEAD_PHONE")
 

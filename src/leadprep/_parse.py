@@ -37,75 +37,221 @@ class ComplexRecord:
     last_line: int
 
 
-def split_lines(data: bytes) -> pl.DataFrame:
-    """One row per physical line: `line` (1-based) and `text` (with any trailing CR kept)."""
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+# Appended as one more field to each line polars reads: a line whose last field is not this
+# one had fewer fields than the header. A C0 control, so never in a line that gets that far.
+_SENTINEL = "\x1f"
+
+
+def has_control_bytes(data: bytes) -> bool:
+    """Whether any C0 control but tab, LF and CR is in the data (one pass, in C)."""
+    return bool(data.translate(None, _NOT_CONTROL))
+
+
+def split_lines(data: bytes, *, control_bytes: bool = True) -> pl.DataFrame:
+    """One row per physical line: `line` (1-based), `text` (without its line break) and `crlf`
+    (the line ended in CR LF).
+
+    A file with uniform line breaks and no control bytes is split by polars' CSV reader, as
+    one column with a separator that cannot occur (the sentinel, a control); the rest by a
+    string split."""
+    carriage_returns = data.count(b"\r")
+    # Every line break the same (all LF, or all CR LF): then `crlf` is the file's.
+    uniform = carriage_returns == 0 or (
+        carriage_returns == data.count(b"\n") == data.count(b"\r\n"))
+    if uniform and not (control_bytes and has_control_bytes(data)):
+        text = pl.read_csv(
+            data, has_header=False, separator=_SENTINEL, quote_char=None,
+            schema={"text": pl.String}, empty_string_is_null=False, raise_if_empty=False,
+        )["text"]
+        return pl.DataFrame({"text": text}).with_row_index("line", offset=1).with_columns(
+            crlf=pl.lit(carriage_returns > 0))
     text = pl.Series("text", [data], dtype=pl.Binary).cast(pl.String)
     lines = text.str.split("\n").explode()
     if len(lines) and lines[-1] == "":
         lines = lines.head(len(lines) - 1)
-    return pl.DataFrame({"text": lines}).with_row_index("line", offset=1)
+    return pl.DataFrame({"text": lines}).with_row_index("line", offset=1).with_columns(
+        text=pl.col("text").str.strip_suffix("\r"), crlf=pl.col("text").str.ends_with("\r"))
 
 
-def parse_records(lines: pl.DataFrame, dialect: Dialect, path: str) -> pl.DataFrame:
-    """Records in file order: `line`, `last_line`, `fields` (list of str), `malformed`,
-    `control` (a field holds a control character) and `maybe_blank` (bool)."""
+def line_starts(lines: pl.DataFrame) -> dict[int, int]:
+    """Line number -> byte offset where it starts, for lines in order from line 1."""
+    ends = (pl.col("text").str.len_bytes() + 1 + pl.col("crlf").cast(pl.UInt32)).cum_sum()
+    offsets = lines.select("line", ends.shift(1, fill_value=0).alias("start"))
+    return dict(zip(offsets["line"].to_list(), offsets["start"].to_list(), strict=True))
+
+
+def parse_records(
+    lines: pl.DataFrame, dialect: Dialect, path: str, *, controls: bool = True
+) -> pl.DataFrame:
+    """Records in file order: `line`, `last_line`, `malformed`, `control` (a field holds a
+    control character), `maybe_blank`, `quoted`, and either `text` (a simple single-line
+    record) or `fields` and `count` (a record the state machine read).
+
+    Simple records are not split here: `record_fields` splits the few that are needed as lists
+    and `read_simple` reads the rest as columns. `controls=False` says the data holds no
+    control byte, which spares a regex over every line."""
     d, q = dialect.delimiter, dialect.quote_char
-    body = pl.col("text").str.strip_suffix("\r")
+    text = pl.col("text")
     if q is None:
-        simple = pl.lit(True)
-        quoted = pl.lit(False)
+        classified = lines.with_columns(_quoted=pl.lit(False), _simple=pl.lit(True))
     else:
-        quoted = pl.col("text").str.contains(q, literal=True)
-        simple = ~quoted | body.str.contains(_strict_line_pattern(d, q))
-    classified = lines.with_columns(_simple=simple, _quoted=quoted)
+        classified = lines.with_columns(_quoted=text.str.contains(q, literal=True))
+        # Only lines with a quote char can be anything but simple: the regex runs on those.
+        quoted = classified.filter("_quoted").select(
+            "line", _simple=text.str.contains(_strict_line_pattern(d, q)))
+        classified = classified.join(quoted, on="line", how="left", maintain_order="left") \
+            .with_columns(pl.col("_simple").fill_null(True))
     complex_starts = classified.filter(~pl.col("_simple"))["line"].to_list()
-    complex_records, consumed = _parse_complex(lines["text"], complex_starts, dialect, path)
+    complex_records, consumed = _parse_complex(lines, complex_starts, dialect, path)
 
     fast = classified.filter(pl.col("_simple"))
     if consumed:
         fast = fast.filter(~pl.col("line").is_in(list(consumed)))
-    # Unquoted and quoted lines apart: the quoted split is a regex not worth running on all.
-    parts = [
-        _fast_records(fast.filter(~pl.col("_quoted")), body.str.split(d), body, d, q),
-        _fast_records(fast.filter(pl.col("_quoted")), _split_quoted(body, d, q or '"'), body, d,
-                      q),
-    ]
-    parts.append(pl.DataFrame(
+    filler = "[" + re.escape(d + (q or "")) + r"\s]"
+    simple_records = fast.select(
+        "line",
+        pl.col("line").alias("last_line"),
+        "text",
+        pl.lit(None, dtype=pl.List(pl.String)).alias("fields"),
+        pl.lit(None, dtype=pl.UInt32).alias("count"),
+        pl.lit(False).alias("malformed"),
+        (text.str.contains(CONTROL) if controls else pl.lit(False)).alias("control"),
+        text.str.contains(f"^{filler}*$").alias("maybe_blank"),
+        pl.col("_quoted").alias("quoted"),
+    )
+    complex_frame = pl.DataFrame(
         {
             "line": [r.line for r in complex_records],
             "last_line": [r.last_line for r in complex_records],
+            "text": [None for _ in complex_records],
             "fields": [r.fields for r in complex_records],
+            "count": [len(r.fields) for r in complex_records],
             "malformed": [r.malformed for r in complex_records],
             "control": [any(_CONTROL_RE.search(f) for f in r.fields) for r in complex_records],
             "maybe_blank": [all(not f.strip() for f in r.fields) for r in complex_records],
+            "quoted": [True for _ in complex_records],
         },
-        schema=parts[0].schema,
-    ))
-    filled = [part for part in parts if part.height]
-    if len(filled) <= 1:
-        return filled[0] if filled else parts[0]
-    return pl.concat(filled).sort("line")
-
-
-def _fast_records(lines: pl.DataFrame, fields: pl.Expr, body: pl.Expr, d: str, q: str | None
-                  ) -> pl.DataFrame:
-    """One record per line. A single-line record holds a control character exactly when its
-    line does, and can only be blank if the line is nothing but delimiters, quotes and
-    spaces (`maybe_blank`, confirmed per field by the reader)."""
-    filler = "[" + re.escape(d + (q or "")) + r"\s]"
-    return lines.select(
-        "line",
-        pl.col("line").alias("last_line"),
-        fields.alias("fields"),
-        pl.lit(False).alias("malformed"),
-        body.str.contains(CONTROL).alias("control"),
-        body.str.contains(f"^{filler}*$").alias("maybe_blank"),
+        schema=simple_records.schema,
     )
+    if not complex_frame.height:
+        return simple_records
+    if not simple_records.height:
+        return complex_frame
+    return pl.concat([simple_records, complex_frame]).sort("line")
+
+
+def _split_simple(dialect: Dialect) -> pl.Expr:
+    d, q = dialect.delimiter, dialect.quote_char
+    split = pl.col("text").str.split(d)
+    if q is None:
+        return split
+    return pl.when(pl.col("text").str.contains(q, literal=True)).then(
+        _split_quoted(pl.col("text"), d, q)).otherwise(split)
+
+
+def record_fields(records: pl.DataFrame, dialect: Dialect) -> pl.Series:
+    """The fields of each record as a list; meant for a few records (headers, rejects)."""
+    return records.select(
+        pl.when(pl.col("fields").is_null()).then(_split_simple(dialect))
+        .otherwise(pl.col("fields")).alias("fields"))["fields"]
+
+
+def count_fields(texts: pl.Series, dialect: Dialect) -> pl.Series:
+    """Fields on each simple line: delimiters outside quoted fields, plus one."""
+    d, q = dialect.delimiter, dialect.quote_char
+    text = pl.col("text")
+    delimiters = text.str.count_matches(d, literal=True)
+    if q is not None:
+        outside = text.str.replace_all(_quoted_field_pattern(q), "")
+        delimiters = pl.when(text.str.contains(q, literal=True)).then(
+            outside.str.count_matches(d, literal=True)).otherwise(delimiters)
+    return texts.to_frame("text").select((delimiters + 1).cast(pl.UInt32))["text"]
+
+
+def read_simple(
+    texts: pl.Series, width: int, dialect: Dialect, whole: bytes | None = None
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Simple lines (no control character) read as columns `_c0`..: the columns of the lines
+    that hold exactly `width` fields, in order, and every line's field count. `whole`, when
+    given, is these lines as bytes, line breaks included.
+
+    These lines are plain CSV (quoted fields open and close on the line, no quote char in an
+    unquoted field), which polars' reader splits exactly as Python's csv module does. But it
+    pads a short line, so the fields must be counted, without a pass over every line:
+    - from `whole`: polars refuses a long line, and when the delimiters outside quotes number
+      exactly (width - 1) per line, no line can be short either;
+    - otherwise polars reads each line with a sentinel field after it: only the lines that come
+      out short, or a read refused for a long line, are counted."""
+    if whole is not None:
+        try:
+            frame = _polars_read(whole, len(texts), width, dialect)
+        except (pl.exceptions.PolarsError, RuntimeError):  # a long line; the counts will say
+            frame = None
+        if frame is not None and _delimiters_outside_quotes(whole, texts, dialect) == (
+                (width - 1) * len(texts)):
+            return frame, pl.Series("count", [width] * len(texts), dtype=pl.UInt32)
+    try:
+        marked = _polars_read(_joined(texts + dialect.delimiter + _SENTINEL), len(texts),
+                              width + 1, dialect)
+    except pl.exceptions.PolarsError:  # a line with more fields than the header
+        counts = count_fields(texts, dialect)
+        fitting = texts.filter(counts == width)
+        return _polars_read(_joined(fitting), len(fitting), width, dialect), counts
+    last = column_name(width)
+    fits = marked[last] == _SENTINEL
+    if fits.all():
+        return marked.drop(last), pl.Series("count", [width] * len(texts), dtype=pl.UInt32)
+    counts = count_fields(texts, dialect)
+    if not ((counts == width) == fits).all():
+        raise RuntimeError("polars and the field count disagree on a line's fields")
+    return marked.filter(fits).drop(last), counts
+
+
+def _delimiters_outside_quotes(whole: bytes, texts: pl.Series, dialect: Dialect) -> int:
+    d, q = dialect.delimiter, dialect.quote_char
+    total = whole.count(d.encode())
+    if q is None or q.encode() not in whole:
+        return total
+    quoted = texts.filter(texts.str.contains(q, literal=True))
+    on_quoted_lines = int(quoted.str.count_matches(d, literal=True).sum())
+    outside = int(count_fields(quoted, dialect).sum()) - len(quoted)
+    return total - (on_quoted_lines - outside)
+
+
+def _joined(texts: pl.Series) -> bytes:
+    if texts.is_empty():
+        return b""
+    return bytes(texts.str.join("\n").cast(pl.Binary).item()) + b"\n"
+
+
+def column_name(index: int) -> str:
+    return f"_c{index}"
+
+
+def _polars_read(data: bytes, lines: int, width: int, dialect: Dialect) -> pl.DataFrame:
+    schema = {column_name(i): pl.String for i in range(width)}
+    if not lines:
+        return pl.DataFrame(schema=schema)
+    frame = pl.read_csv(
+        data, has_header=False, separator=dialect.delimiter, quote_char=dialect.quote_char,
+        schema=schema, infer_schema=False, empty_string_is_null=False,
+        truncate_ragged_lines=False, raise_if_empty=False,
+    )
+    if frame.height != lines:
+        raise RuntimeError(f"polars read {frame.height} records from {lines} lines")
+    return frame
 
 
 def _field_pattern(d: str, q: str) -> str:
     de, qe = re.escape(d), re.escape(q)
     return f"{qe}(?:[^{qe}]|{qe}{qe})*{qe}|[^{de}{qe}]*"
+
+
+def _quoted_field_pattern(q: str) -> str:
+    qe = re.escape(q)
+    return f"{qe}(?:[^{qe}]|{qe}{qe})*{qe}"
 
 
 def _strict_line_pattern(d: str, q: str) -> str:
@@ -134,8 +280,13 @@ _START, _IN_FIELD, _IN_QUOTED, _QUOTE_IN_QUOTED = range(4)
 
 
 def _parse_complex(
-    texts: pl.Series, starts: list[int], dialect: Dialect, path: str
+    lines: pl.DataFrame, starts: list[int], dialect: Dialect, path: str
 ) -> tuple[list[ComplexRecord], set[int]]:
+    if not starts:
+        return [], set()
+    texts = lines.select(
+        pl.when(pl.col("crlf")).then(pl.col("text") + "\r").otherwise(pl.col("text"))
+    )["text"]
     records: list[ComplexRecord] = []
     consumed: set[int] = set()
     for start in starts:

@@ -19,8 +19,9 @@ from leadprep._hints import region_hint
 from leadprep._identity import file_digest, transaction_id_of_digest
 from leadprep._map import REQUIRED_COLUMNS
 from leadprep._outcome import Outcome
+from leadprep._parse import column_name
 from leadprep._pipeline import ProgressCallback, convert_read, read_options, run_stage
-from leadprep._read import ReadOptions, ReadResult, column_name, read
+from leadprep._read import ReadOptions, ReadResult, read
 from leadprep._suggest import MappingSuggestion, suggest_mapping
 
 MappingSource = Literal["config", "suggested"]

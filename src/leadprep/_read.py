@@ -13,7 +13,16 @@ import polars as pl
 from leadprep._codes import FileErrorCode, RejectCode
 from leadprep._encoding import EncodingSource, decode_file
 from leadprep._errors import ConfigError, InputFileError
-from leadprep._parse import Dialect, parse_records, split_lines
+from leadprep._parse import (
+    Dialect,
+    column_name,
+    has_control_bytes,
+    line_starts,
+    parse_records,
+    read_simple,
+    record_fields,
+    split_lines,
+)
 from leadprep._sniff import (
     DELIMITER_NAMES,
     LineEnding,
@@ -26,6 +35,10 @@ from leadprep._sniff import (
 DEFAULT_MAX_FIELD_SIZE = 65_536
 # How a tab is spelled on a command line or in TOML without a literal tab.
 _TAB_NAMES = ("\\t", "tab")
+# Records looked at to find the header and the modal width.
+_HEAD_RECORDS = 50
+# Lines whose byte offsets are kept, so a body starting among them can be read in place.
+_HEAD_LINES = 1000
 _LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
 
 
@@ -89,10 +102,6 @@ class ReadResult:
         }
 
 
-def column_name(index: int) -> str:
-    return f"_c{index}"
-
-
 def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     """Read a delimited lead file: detect, decode, parse, and check every record's shape."""
     options = options or ReadOptions()
@@ -109,25 +118,35 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     if line_ending == "CR":
         data = data.replace(b"\r", b"\n")
     dialect, delimiter_detected = _dialect(path, data, options)
-    lines = split_lines(data)
+    # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
+    control_bytes = has_control_bytes(data)
+    controls = control_bytes or data.count(b"\r") != data.count(b"\r\n")
+    lines = split_lines(data, control_bytes=control_bytes)
     # Each copy of the file is let go as soon as the next exists: the peak is what matters.
     bad_lines, decoded = decoded.bad_lines, replace(decoded, data=b"")
-    del raw, data
-    records = parse_records(lines, dialect, str(path))
+    del raw
+    starts = line_starts(lines.head(_HEAD_LINES))
+    records = parse_records(lines, dialect, str(path), controls=controls)
     del lines
     records = records.with_columns(
         _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
     )
-    header_at, has_header, skipped = _find_header(records, options.header)
-    header = tuple(records["fields"][header_at]) if has_header else ()
+    head_fields = record_fields(records.head(_HEAD_RECORDS), dialect)
+    header_at, has_header, skipped = _find_header(records.head(_HEAD_RECORDS), head_fields,
+                                                  options.header)
+    header = tuple(head_fields[header_at]) if has_header else ()
     body = records.slice(header_at + 1 if has_header else header_at)
-    width = len(header) if has_header else _modal_width(body)
+    width = len(header) if has_header else _modal_width(body, dialect)
     if not has_header:
         header = tuple(f"column {i + 1}" for i in range(width))
     _refuse_runaway_quotes(path, body, width)
     body = body.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
     del records
-    rows, rejects = _check_shapes(body, width, options.max_field_size)
+    first_line = int(body["line"][0]) if body.height else 0
+    source = data[starts[first_line]:] if first_line in starts else None
+    del data
+    rows, rejects = _check_shapes(body, width, options.max_field_size, dialect, source)
+    del source
     rows_read = body.height
     del body
     detection = Detection(
@@ -201,15 +220,15 @@ def _is_blank(fields: pl.Expr) -> pl.Expr:
 
 
 def _find_header(
-    records: pl.DataFrame, header: bool | None
+    head: pl.DataFrame, fields: pl.Series, header: bool | None
 ) -> tuple[int, bool, tuple[int, ...]]:
     """Index of the header (or first data) record, whether it is a header, lines skipped."""
-    head = records.head(50).with_columns(
+    counted = pl.DataFrame({"fields": fields}).select(
         _width=pl.col("fields").list.len(),
         _filled=pl.col("fields").list.eval(pl.element().str.strip_chars() != "").list.sum(),
     )
-    widths = head["_width"].to_list()
-    filled = head["_filled"].to_list()
+    widths = counted["_width"].to_list()
+    filled = counted["_filled"].to_list()
     modal = Counter(w for w, f in zip(widths, filled, strict=True) if f > 0).most_common(1)
     modal_width = modal[0][0] if modal else 1
     first = 0
@@ -220,7 +239,7 @@ def _find_header(
         first += 1
     skipped = tuple(head["line"][:first].to_list())
     if header is None:
-        header = not any(_LOOKS_LIKE_DATA.search(f or "") for f in records["fields"][first])
+        header = not any(_LOOKS_LIKE_DATA.search(f or "") for f in fields[first])
     return first, header, skipped
 
 
@@ -232,8 +251,8 @@ def _is_title_row(width: int, filled: int, modal_width: int) -> bool:
     return modal_width >= 3 and filled == 1 and width in (1, modal_width)
 
 
-def _modal_width(body: pl.DataFrame) -> int:
-    counts = body.head(1000).select(pl.col("fields").list.len())["fields"].to_list()
+def _modal_width(body: pl.DataFrame, dialect: Dialect) -> int:
+    counts = record_fields(body.head(1000), dialect).list.len().to_list()
     return Counter(counts).most_common(1)[0][0] if counts else 1
 
 
@@ -241,7 +260,7 @@ def _refuse_runaway_quotes(path: Path, body: pl.DataFrame, width: int) -> None:
     """A multi-line record of the wrong shape is a quote left open, swallowing later lines."""
     runaway = body.filter(
         (pl.col("last_line") > pl.col("line"))
-        & (pl.col("malformed") | (pl.col("fields").list.len() != width))
+        & (pl.col("malformed") | (pl.col("count") != width))
     )
     if runaway.height:
         line = int(runaway["line"][0])
@@ -256,16 +275,65 @@ def _refuse_runaway_quotes(path: Path, body: pl.DataFrame, width: int) -> None:
 
 
 def _check_shapes(
-    body: pl.DataFrame, width: int, max_field_size: int
+    body: pl.DataFrame, width: int, max_field_size: int, dialect: Dialect, source: bytes | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    fields = pl.col("fields")
-    count = fields.list.len()
-    body = body.with_columns(_blank=pl.col("maybe_blank"))
-    maybe = body.filter("_blank")
-    if maybe.height:  # confirm, field by field, only where the line allowed it
-        body = pl.concat([body.filter(~pl.col("_blank")),
-                          maybe.with_columns(_blank=_is_blank(fields))]).sort("_row")
-    blank = pl.col("_blank")
+    """Good records as columns, and the rejects with their reasons and fields as read.
+    `source`: the bytes of the body's lines (from its first line to the end), or None."""
+    # Records a line alone cannot settle (maybe blank, maybe a field too large, read by the
+    # state machine) are split into fields; the rest are read as columns by polars.
+    unsure = (pl.col("maybe_blank") | pl.col("text").is_null()
+              | (pl.col("text").str.len_bytes() > max_field_size))
+    maybe = body.filter(unsure)
+    plain = body.filter(~unsure)
+    readable = plain.filter(~pl.col("control") & ~pl.col("_bad_encoding"))
+    # When every record is a plain line, polars reads the body's bytes where they are.
+    whole = source if readable.height == body.height else None
+    columns, counts = read_simple(readable["text"], width, dialect, whole)
+    readable = readable.with_columns(count=counts)
+    parts = [readable.with_columns(_blank=pl.lit(False), _too_large=pl.lit(False)),
+             plain.filter(pl.col("control") | pl.col("_bad_encoding")).with_columns(
+                 count=pl.lit(None, pl.UInt32), _blank=pl.lit(False), _too_large=pl.lit(False))]
+    if maybe.height:
+        fields = record_fields(maybe, dialect)
+        parts.append(maybe.with_columns(fields=fields).with_columns(
+            count=pl.col("fields").list.len().cast(pl.UInt32),
+            _blank=pl.col("maybe_blank") & _is_blank(pl.col("fields")),
+            _too_large=pl.col("fields").list.eval(
+                pl.element().str.len_bytes() > max_field_size).list.any(),
+        ))
+    checked, reasons = _flagged(pl.concat(parts).sort("_row"), width, dialect)
+    failed = pl.col("_failed")
+    good_ids: list[pl.Expr] = [pl.col("_row"), pl.col("line").cast(pl.Int64).alias("_line")]
+    good = [pl.concat([readable.filter(pl.col("count") == width).select(good_ids), columns],
+                      how="horizontal")]
+    others = checked.filter(~failed & unsure)
+    if others.height:  # good records read as lists (multi-line or odd quotes, or maybe blank)
+        fields = record_fields(others, dialect)
+        good.append(others.with_columns(fields=fields).select(
+            *good_ids, *[pl.col("fields").list.get(i).alias(column_name(i))
+                         for i in range(width)]))
+    rows = good[0] if len(good) == 1 else pl.concat(good).sort("_row")
+    bad = checked.filter(failed).with_columns(_reasons=reasons)
+    rejects = bad.select(
+        "_row",
+        pl.col("line").cast(pl.Int64).alias("_line"),
+        "_reasons",
+        _structure_message(width, max_field_size).alias("_message"),
+        record_fields(bad, dialect).alias("_fields"),
+    )
+    return rows, rejects
+
+
+def _flagged(
+    body: pl.DataFrame, width: int, dialect: Dialect
+) -> tuple[pl.DataFrame, pl.Expr]:
+    """The records with `_failed`, and the expression of a failing record's reason list."""
+    blank, count = pl.col("_blank"), pl.col("count")
+    # A control character or a bad line stops a record before it is counted: count it now.
+    uncounted = body.filter(count.is_null())
+    if uncounted.height:
+        body = pl.concat([body.filter(count.is_not_null()), uncounted.with_columns(
+            count=record_fields(uncounted, dialect).list.len().cast(pl.UInt32))]).sort("_row")
     codes = [
         (blank, RejectCode.BLANK_ROW),
         (~blank & (count < width), RejectCode.TOO_FEW_FIELDS),
@@ -273,30 +341,15 @@ def _check_shapes(
         (pl.col("malformed"), RejectCode.MALFORMED_QUOTING),
         (pl.col("_bad_encoding"), RejectCode.INVALID_ENCODING),
         (pl.col("control"), RejectCode.CONTROL_CHARACTER),
-        (fields.list.eval(pl.element().str.len_bytes() > max_field_size).list.any(),
-         RejectCode.FIELD_TOO_LARGE),
+        (pl.col("_too_large"), RejectCode.FIELD_TOO_LARGE),
     ]
-    checked = body.with_columns(
-        *[cond.alias(code.value) for cond, code in codes], _count=count)
-    failed = pl.any_horizontal([code.value for _, code in codes])
-    good = checked.filter(~failed)
+    checked = body.with_columns(*[cond.alias(code.value) for cond, code in codes])
+    checked = checked.with_columns(_failed=pl.any_horizontal([code.value for _, code in codes]))
     # Reason lists only for the failing records: one list per record was most of the cost.
-    bad = checked.filter(failed).with_columns(_reasons=pl.concat_list(
+    reasons = pl.concat_list(
         [pl.when(pl.col(code.value)).then(pl.lit(code.value)) for _, code in codes]
-    ).list.drop_nulls())
-    rows = good.select(
-        "_row",
-        pl.col("line").cast(pl.Int64).alias("_line"),
-        *[fields.list.get(i).alias(column_name(i)) for i in range(width)],
-    )
-    rejects = bad.select(
-        "_row",
-        pl.col("line").cast(pl.Int64).alias("_line"),
-        "_reasons",
-        _structure_message(width, max_field_size).alias("_message"),
-        pl.col("fields").alias("_fields"),
-    )
-    return rows, rejects
+    ).list.drop_nulls()
+    return checked, reasons
 
 
 def _structure_message(width: int, max_field_size: int) -> pl.Expr:
@@ -306,7 +359,7 @@ def _structure_message(width: int, max_field_size: int) -> pl.Expr:
         pl.when(first == RejectCode.BLANK_ROW.value)
         .then(where + pl.lit("every field is empty"))
         .when(first.is_in([RejectCode.TOO_FEW_FIELDS.value, RejectCode.TOO_MANY_FIELDS.value]))
-        .then(where + pl.format("{} fields, the header has {}", pl.col("_count"), pl.lit(width)))
+        .then(where + pl.format("{} fields, the header has {}", pl.col("count"), pl.lit(width)))
         .when(first == RejectCode.MALFORMED_QUOTING.value)
         .then(where + pl.lit("text after a closing quote (as in \"Smith\" Jr); quote the whole "
                              "field"))

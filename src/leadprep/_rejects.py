@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from leadprep._read import ReadResult, column_name
+from leadprep._parse import column_name
+from leadprep._read import ReadResult
 from leadprep._validate import ValidatedFrame
 
 

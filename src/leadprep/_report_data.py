@@ -12,8 +12,9 @@ from leadprep._codes import REJECT_DESCRIPTIONS, WARNING_DESCRIPTIONS, RejectCod
 from leadprep._emit import atomic_path
 from leadprep._fields import MAPPING_COLUMNS
 from leadprep._outcome import Outcome
+from leadprep._parse import column_name
 from leadprep._pipeline import ConvertResult
-from leadprep._read import ReadResult, column_name
+from leadprep._read import ReadResult
 from leadprep._report import render_html
 from leadprep._version import __version__
 

@@ -23,9 +23,10 @@ class DelimiterGuess:
 
 
 def sniff_line_ending(data: bytes) -> LineEnding:
-    crlf = data.count(b"\r\n")
+    carriage_returns = data.count(b"\r")
+    crlf = data.count(b"\r\n") if carriage_returns else 0  # one pass fewer for LF files
     lf = data.count(b"\n") - crlf
-    cr = data.count(b"\r") - crlf
+    cr = carriage_returns - crlf
     if crlf == 0 and cr > lf:
         # Mac spreadsheets write CR between records and LF inside quoted cells.
         return "CR"

@@ -18,8 +18,8 @@ import polars as pl
 
 from leadprep._config import Config, Persona
 from leadprep._fields import MAPPING_COLUMNS, PERSONA_IDS
+from leadprep._parse import column_name
 from leadprep._phone import normalize
-from leadprep._read import column_name
 from leadprep._validate import iana_zones
 
 PERSONA = "PERSONA"
