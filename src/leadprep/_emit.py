@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -171,11 +172,12 @@ def emit(
         written: list[str] = []
         with _staging(out) as stage:
             description = Path(read.path).name
-            batches = _write_batches(stage, leads, load_options(config, description),
-                                     config.load.batch_size)
+            with ThreadPoolExecutor(1) as side:  # rejects and warnings beside the batches
+                files = side.submit(_write_rejects_and_warnings, stage, read, validated, leads)
+                batches = _write_batches(stage, leads, load_options(config, description),
+                                         config.load.batch_size)
+                files.result()
             written += [f"{BATCH_DIR}/{name}" for name in batches]
-            _write_rejects(stage / "rejects.csv", read, validated)
-            _write_warnings(stage / "warnings.csv", leads.warnings)
             written += ["rejects.csv", "warnings.csv"]
             if output_format == "process":
                 _write_process(stage / PROCESS_DIR, validated, leads, config, description)
@@ -268,23 +270,31 @@ EMIT_CHUNK_BATCHES = 100
 def _write_batches(
     stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
 ) -> list[str]:
+    """leadloader-NNNNN.json, chunk by chunk on two threads: polars' JSON encoder and the
+    file writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     directory = stage / BATCH_DIR
     directory.mkdir()
     head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n{'
     frame = leads.frame.drop("_row")
-    names: list[str] = []
     step = batch_size * EMIT_CHUNK_BATCHES
-    for start in range(0, frame.height, step):
-        bodies = lead_bodies(frame.slice(start, step))
-        # One string per batch, joined by polars: "{lead},\n{lead}…".
-        batches = bodies.to_frame("lead").with_row_index("_i").group_by(
-            pl.col("_i") // batch_size, maintain_order=True
-        ).agg(pl.col("lead").str.join("},\n{"))["lead"]
-        for joined in batches:
-            name = f"leadloader-{len(names) + 1:05d}.json"
-            (directory / name).write_text(head + joined + "}\n]}\n", encoding="utf-8")
-            names.append(name)
-    return names
+
+    def write_chunk(start: int) -> None:
+        bodies = lead_bodies(frame.slice(start, step)).to_frame("lead").with_row_index("_i")
+        # One document per batch, joined by polars: head + "{lead},\n{lead}…" + tail.
+        documents = bodies.group_by(pl.col("_i") // batch_size, maintain_order=True).agg(
+            pl.concat_str([pl.lit(head), pl.col("lead").str.join("},\n{"), pl.lit("}\n]}\n")])
+            .alias("document")
+        )["document"].cast(pl.Binary)
+        for offset, document in enumerate(documents):
+            (directory / _batch_name(start // batch_size + offset)).write_bytes(document)
+
+    with ThreadPoolExecutor(max(1, min(2, pl.thread_pool_size()))) as pool:
+        list(pool.map(write_chunk, range(0, frame.height, step)))
+    return [_batch_name(i) for i in range(-(-frame.height // batch_size))]
+
+
+def _batch_name(index: int) -> str:
+    return f"leadloader-{index + 1:05d}.json"
 
 
 def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -293,8 +303,11 @@ def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
     )
 
 
-def _write_rejects(path: Path, read: ReadResult, validated: ValidatedFrame) -> None:
-    write_rejects(path, read, rejected_rows(read, validated))
+def _write_rejects_and_warnings(
+    stage: Path, read: ReadResult, validated: ValidatedFrame, leads: Leads
+) -> None:
+    write_rejects(stage / "rejects.csv", read, rejected_rows(read, validated))
+    _write_csv(stage / "warnings.csv", list(leads.warnings.columns), leads.warnings)
 
 
 def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
@@ -308,10 +321,6 @@ def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
     )
     extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
     _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
-
-
-def _write_warnings(path: Path, warnings: pl.DataFrame) -> None:
-    _write_csv(path, list(warnings.columns), warnings)
 
 
 def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:
