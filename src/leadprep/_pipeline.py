@@ -16,7 +16,7 @@ from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
 from leadprep._read import ReadOptions, ReadResult, read
 from leadprep._transform import Leads, transform
-from leadprep._validate import ValidatedFrame, validate
+from leadprep._validate import ValidatedFrame, validate, warm_up
 
 T = TypeVar("T")
 ProgressCallback = Callable[[Stage], None]
@@ -93,6 +93,7 @@ def convert(
     if cfg.load.batch_size < 1:
         raise ConfigError(f"--batch-size {cfg.load.batch_size} must be at least 1")
     clock = _Clock(progress)
+    warm_up()
     read_result = clock.timed("read", lambda: read(path, read_options(cfg)))
     return _after_read(read_result, cfg, out_dir, output_format, clock)
 

@@ -23,6 +23,7 @@ from leadprep._parse import column_name
 from leadprep._pipeline import ProgressCallback, convert_read, read_options, run_stage
 from leadprep._read import ReadOptions, ReadResult, read
 from leadprep._suggest import MappingSuggestion, suggest_mapping
+from leadprep._validate import warm_up
 
 MappingSource = Literal["config", "suggested"]
 
@@ -115,6 +116,7 @@ def preview(
     )
     base = given or Config()
     read_opts = _merge_options(read_options(base), options)
+    warm_up()
     read_result = run_stage("read", lambda: read(path, read_opts), progress)
     suggestion = run_stage(
         "map", lambda: suggest_mapping(read_result.header, read_result.rows, given,

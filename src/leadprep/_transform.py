@@ -47,6 +47,7 @@ class Leads:
 def transform(validated: ValidatedFrame, config: Config) -> Leads:
     mapped = validated.mapped
     rows = validated.accepted
+    answers = _secondary_answers(rows, mapped, config)
     out = rows.select("_row")
     warnings: list[pl.DataFrame] = [_dropped_part_warnings(rows, mapped)]
     for field in mapped.fields:
@@ -56,7 +57,8 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
                 out = out.with_columns(leadPhoneE164=rows["_primary_e164"])
         elif field in _SECONDARY_PHONES:
             values, warned = _phone_to_e164(
-                rows, field, field, _SECONDARY_PHONES[field], None, config, _header(mapped, field)
+                rows, field, field, _SECONDARY_PHONES[field], None, answers[field],
+                _header(mapped, field)
             )
             out = out.with_columns(values)
             warnings.append(warned)
@@ -77,14 +79,28 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
         for persona in mapped.personas:
             values, warned = _phone_to_e164(
                 rows, persona.column, f"personaPhoneConfig[{persona.label!r}]",
-                WarningCode.INVALID_PERSONA_PHONE, WarningCode.PIPE_DELIMITED_PERSONA, config,
-                mapped.header[persona.source],
+                WarningCode.INVALID_PERSONA_PHONE, WarningCode.PIPE_DELIMITED_PERSONA,
+                answers[persona.column], mapped.header[persona.source],
             )
             persona_values.append(values.alias(persona.label))
             warnings.append(warned)
         out = out.with_columns(personaPhoneConfig=pl.struct(persona_values))
     all_warnings = pl.concat(warnings).sort("_row", "_code", maintain_order=True)
     return Leads(out, all_warnings)
+
+
+def _secondary_answers(
+    rows: pl.DataFrame, mapped: MappedFrame, config: Config
+) -> dict[str, pl.DataFrame]:
+    """normalize() answers for every persona, aux and caller-ID column, from one call on the
+    columns stacked: one engine pass (and one split across threads) instead of one per column."""
+    columns = [c for c in _SECONDARY_PHONES if c in mapped.fields]
+    columns += [persona.column for persona in mapped.personas]
+    if not columns:
+        return {}
+    stacked = pl.concat([rows[c] for c in columns])
+    answers = normalize(stacked, config.account.default_region, config.account.phone_policy)
+    return {c: answers.slice(i * rows.height, rows.height) for i, c in enumerate(columns)}
 
 
 def _header(mapped: MappedFrame, field: str) -> str:
@@ -101,11 +117,11 @@ def _phone_to_e164(
     target: str,
     invalid_code: WarningCode,
     pipe_code: WarningCode | None,
-    config: Config,
+    phones: pl.DataFrame,
     source: str,
 ) -> tuple[pl.Series, pl.DataFrame]:
-    """E.164 when valid; else null and a warning. A pipe list is never split here."""
-    phones = normalize(rows[column], config.account.default_region, config.account.phone_policy)
+    """E.164 when valid (`phones`: normalize's answers for the column); else null and a
+    warning. A pipe list is never split here."""
     raw = pl.col("_value")
     piped = raw.str.contains("|", literal=True) & pl.lit(pipe_code is not None)
     table = pl.concat(

@@ -8,12 +8,12 @@ Duplicates are judged last, among rows that pass every other rule.
 
 from __future__ import annotations
 
+import threading
 import zoneinfo
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandera.polars as pa
 import polars as pl
 
 from leadprep._codes import RejectCode
@@ -44,19 +44,37 @@ class ValidatedFrame:
                 "rejected": self.rejected.height}
 
 
-class CanonicalLeads(pa.DataFrameModel):
-    """The canonical lead frame out of the map stage: row numbers and every lead field as text.
+if TYPE_CHECKING:
+    import pandera.polars as pa
 
-    Only names and types are checked: `_row` and `_line` are numbered by the reader, so value
-    checks (unique, positive) could not fail and cost a third of a second per million rows."""
 
-    row: int = pa.Field(alias="_row")
-    line: int = pa.Field(alias="_line")
-    externId: str = pa.Field(nullable=True)
-    leadPhone: str = pa.Field(nullable=True)
+@cache
+def canonical_leads() -> type[pa.DataFrameModel]:
+    """The pandera model of the canonical lead frame out of the map stage.
 
-    class Config:
-        strict = False
+    Built on first use: importing pandera takes most of a second, which `warm_up` lets a run
+    spend on a second core while the file is being read."""
+    import pandera.polars as pa
+
+    class CanonicalLeads(pa.DataFrameModel):
+        """Row numbers and every lead field as text. Only names and types are checked: `_row`
+        and `_line` are numbered by the reader, so value checks (unique, positive) could not
+        fail, and cost a third of a second per million rows."""
+
+        row: int = pa.Field(alias="_row")
+        line: int = pa.Field(alias="_line")
+        externId: str = pa.Field(nullable=True)
+        leadPhone: str = pa.Field(nullable=True)
+
+        class Config:
+            strict = False
+
+    return CanonicalLeads
+
+
+def warm_up() -> None:
+    """Import pandera and build the model on a background thread (see canonical_leads)."""
+    threading.Thread(target=canonical_leads, name="leadprep-warm-up", daemon=True).start()
 
 
 @cache
@@ -66,7 +84,7 @@ def iana_zones() -> frozenset[str]:
 
 def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
     """Check every row; return the frame with its reason codes."""
-    CanonicalLeads.validate(mapped.frame.head(0))
+    canonical_leads().validate(mapped.frame.head(0))
     frame = _trim(mapped.frame)
     frame = frame.join(_primary_phones(frame, config), on="_row", how="left",
                        maintain_order="left")
