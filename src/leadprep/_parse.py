@@ -30,6 +30,16 @@ class Dialect:
 
 
 @dataclass(frozen=True)
+class InPlace:
+    """Where a body of plain lines sits in the decoded file: it starts `offset` bytes and
+    `lines_before` lines in, and runs to the end. Read there, the file is never copied."""
+
+    data: bytes
+    offset: int
+    lines_before: int
+
+
+@dataclass(frozen=True)
 class ComplexRecord:
     line: int
     fields: list[str]
@@ -171,11 +181,11 @@ def count_fields(texts: pl.Series, dialect: Dialect) -> pl.Series:
 
 
 def read_simple(
-    texts: pl.Series, width: int, dialect: Dialect, whole: bytes | None = None
+    texts: pl.Series, width: int, dialect: Dialect, whole: InPlace | None = None
 ) -> tuple[pl.DataFrame, pl.Series]:
     """Simple lines (no control character) read as columns `_c0`..: the columns of the lines
     that hold exactly `width` fields, in order, and every line's field count. `whole`, when
-    given, is these lines as bytes, line breaks included.
+    given, is where these lines are in the file.
 
     These lines are plain CSV (quoted fields open and close on the line, no quote char in an
     unquoted field), which polars' reader splits exactly as Python's csv module does. But it
@@ -186,7 +196,7 @@ def read_simple(
       out short, or a read refused for a long line, are counted."""
     if whole is not None:
         try:
-            frame = _polars_read(whole, len(texts), width, dialect)
+            frame = _polars_read(whole.data, len(texts), width, dialect, whole.lines_before)
         except (pl.exceptions.PolarsError, RuntimeError):  # a long line; the counts will say
             frame = None
         if frame is not None and _delimiters_outside_quotes(whole, texts, dialect) == (
@@ -209,10 +219,10 @@ def read_simple(
     return marked.filter(fits).drop(last), counts
 
 
-def _delimiters_outside_quotes(whole: bytes, texts: pl.Series, dialect: Dialect) -> int:
+def _delimiters_outside_quotes(whole: InPlace, texts: pl.Series, dialect: Dialect) -> int:
     d, q = dialect.delimiter, dialect.quote_char
-    total = whole.count(d.encode())
-    if q is None or q.encode() not in whole:
+    total = whole.data.count(d.encode(), whole.offset)
+    if q is None or whole.data.find(q.encode(), whole.offset) == -1:
         return total
     quoted = texts.filter(texts.str.contains(q, literal=True))
     on_quoted_lines = int(quoted.str.count_matches(d, literal=True).sum())
@@ -230,14 +240,16 @@ def column_name(index: int) -> str:
     return f"_c{index}"
 
 
-def _polars_read(data: bytes, lines: int, width: int, dialect: Dialect) -> pl.DataFrame:
+def _polars_read(
+    data: bytes, lines: int, width: int, dialect: Dialect, skip_lines: int = 0
+) -> pl.DataFrame:
     schema = {column_name(i): pl.String for i in range(width)}
     if not lines:
         return pl.DataFrame(schema=schema)
     frame = pl.read_csv(
         data, has_header=False, separator=dialect.delimiter, quote_char=dialect.quote_char,
         schema=schema, infer_schema=False, empty_string_is_null=False,
-        truncate_ragged_lines=False, raise_if_empty=False,
+        truncate_ragged_lines=False, raise_if_empty=False, skip_lines=skip_lines,
     )
     if frame.height != lines:
         raise RuntimeError(f"polars read {frame.height} records from {lines} lines")

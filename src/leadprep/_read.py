@@ -15,6 +15,7 @@ from leadprep._encoding import EncodingSource, decode_file
 from leadprep._errors import ConfigError, InputFileError
 from leadprep._parse import (
     Dialect,
+    InPlace,
     column_name,
     has_control_bytes,
     line_starts,
@@ -143,7 +144,7 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     body = body.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
     del records
     first_line = int(body["line"][0]) if body.height else 0
-    source = data[starts[first_line]:] if first_line in starts else None
+    source = InPlace(data, starts[first_line], first_line - 1) if first_line in starts else None
     del data
     rows, rejects = _check_shapes(body, width, options.max_field_size, dialect, source)
     del source
@@ -275,10 +276,11 @@ def _refuse_runaway_quotes(path: Path, body: pl.DataFrame, width: int) -> None:
 
 
 def _check_shapes(
-    body: pl.DataFrame, width: int, max_field_size: int, dialect: Dialect, source: bytes | None
+    body: pl.DataFrame, width: int, max_field_size: int, dialect: Dialect,
+    source: InPlace | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Good records as columns, and the rejects with their reasons and fields as read.
-    `source`: the bytes of the body's lines (from its first line to the end), or None."""
+    `source`: where the body's lines are in the file, or None."""
     # Records a line alone cannot settle (maybe blank, maybe a field too large, read by the
     # state machine) are split into fields; the rest are read as columns by polars.
     unsure = (pl.col("maybe_blank") | pl.col("text").is_null()
