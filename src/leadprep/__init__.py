@@ -3,6 +3,14 @@
 The public API is what `__all__` lists; modules with a leading underscore are private.
 """
 
+import os
+
+# polars' allocator (jemalloc) keeps freed pages for seconds before returning them; each
+# stage frees what the previous one built, so returning them at once lowers the peak (1.46 GB
+# -> 1.32 GB on the 1M-lead bench) at no measurable cost. Only effective when leadprep is
+# imported before polars (always, for the CLI); a value the user set is kept.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+
 from leadprep._check import CheckReport, Thresholds, check
 from leadprep._codes import FileErrorCode, RejectCode, WarningCode
 from leadprep._config import Config, load_config, parse_config

@@ -68,23 +68,26 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
     return "not a valid number for its region"
 
 
-# Values per part when a large column is split across threads.
+# Values per part when a large column is split across threads: large enough that each part's
+# fixed costs (one pass per region and calling code) stay small, small enough that two parts in
+# flight hold little memory whatever the column's length.
 PART_SIZE = 250_000
 
 
 def _columnar_in_parts(
     values: pl.Series, region: str, policy: PhonePolicy
 ) -> tuple[pl.DataFrame, pl.Series]:
-    """columnar_answers on slices of `values`, one thread each: many of polars' string
-    kernels run on one core, so two slices on two cores take about two thirds of the time."""
-    parts = min(pl.thread_pool_size(), values.len() // PART_SIZE)
-    if parts < 2:
+    """columnar_answers on slices of `values`, as many at once as polars has threads: many of
+    polars' string kernels run on one core, so two slices on two cores take about two thirds
+    of the time."""
+    workers = min(pl.thread_pool_size(), -(-values.len() // PART_SIZE))
+    if workers < 2:
         return columnar_answers(values, region, policy)
-    size = -(-values.len() // parts)
-    starts = range(0, values.len(), size)
-    with ThreadPoolExecutor(parts) as pool:
+    starts = range(0, values.len(), PART_SIZE)
+    with ThreadPoolExecutor(workers) as pool:
         results = list(pool.map(
-            lambda start: columnar_answers(values.slice(start, size), region, policy), starts))
+            lambda start: columnar_answers(values.slice(start, PART_SIZE), region, policy),
+            starts))
     settled = pl.concat([
         answers.with_columns(pl.col("_i") + start)
         for start, (answers, _) in zip(starts, results, strict=True)

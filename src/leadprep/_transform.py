@@ -46,7 +46,7 @@ class Leads:
 
 def transform(validated: ValidatedFrame, config: Config) -> Leads:
     mapped = validated.mapped
-    rows = validated.accepted
+    rows = _accepted_rows(validated)
     answers = _secondary_answers(rows, mapped, config)
     out = rows.select("_row")
     warnings: list[pl.DataFrame] = [_dropped_part_warnings(rows, mapped)]
@@ -87,6 +87,18 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
         out = out.with_columns(personaPhoneConfig=pl.struct(persona_values))
     all_warnings = pl.concat(warnings).sort("_row", "_code", maintain_order=True)
     return Leads(out, all_warnings)
+
+
+def _accepted_rows(validated: ValidatedFrame) -> pl.DataFrame:
+    """The accepted rows, with only the columns leads are made of: filtering copies what it
+    keeps, and the validated frame carries many more (raw fields, reasons, phone parts)."""
+    mapped = validated.mapped
+    wanted = ["_row", "_primary", "_primary_e164", "_dropped_parts", *mapped.fields,
+              *(p.column for p in mapped.personas), *(c for _, c in mapped.extended.values())]
+    frame = validated.frame
+    columns = [c for c in dict.fromkeys(wanted) if c in frame.columns]
+    accepted = pl.col("_reasons").list.len() == 0
+    return frame.select(*columns, "_reasons").filter(accepted).drop("_reasons")
 
 
 def _secondary_answers(

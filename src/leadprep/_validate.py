@@ -86,11 +86,9 @@ def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
     """Check every row; return the frame with its reason codes."""
     canonical_leads().validate(mapped.frame.head(0))
     frame = _trim(mapped.frame)
-    frame = frame.join(_primary_phones(frame, config), on="_row", how="left",
-                       maintain_order="left")
+    frame = _attach(frame, _primary_phones(frame, config))
     rules = _rules(config, frame.columns)
-    reasons = _failures(frame, rules)
-    frame = frame.join(reasons, on="_row", how="left", maintain_order="left").with_columns(
+    frame = _attach(frame, _failures(frame, rules)).with_columns(
         pl.col("_reasons").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
     if config.load.duplicate_handling == "REMOVE_FROM_LIST":
@@ -98,8 +96,16 @@ def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
     # Messages only for the rejected rows: most rows have none to build.
     rejected = frame.filter(pl.col("_reasons").list.len() > 0)
     messages = rejected.select("_row", _message=_messages(config, frame.columns))
-    return ValidatedFrame(mapped, frame.join(messages, on="_row", how="left",
-                                             maintain_order="left"))
+    return ValidatedFrame(mapped, _attach(frame, messages))
+
+
+def _attach(frame: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the columns of `found` (keyed by `_row`; null where it has no row).
+
+    Only `_row` goes through the join and the looked-up columns are set beside the frame's
+    own: a join of the whole frame would copy every one of its columns."""
+    looked_up = frame.select("_row").join(found, on="_row", how="left", maintain_order="left")
+    return frame.hstack(looked_up.drop("_row"))
 
 
 def _trim(frame: pl.DataFrame) -> pl.DataFrame:
