@@ -16,6 +16,7 @@ import polars as pl
 
 from leadprep._codes import FileErrorCode
 from leadprep._errors import InputFileError
+from leadprep._sniff import LineBreaks
 
 # C0 controls but tab, LF and CR-before-LF: a CRLF inside a quoted field is text.
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\r[^\n]|\r$"
@@ -59,24 +60,21 @@ def has_control_bytes(data: bytes) -> bool:
     return bool(data.translate(None, _NOT_CONTROL))
 
 
-def split_lines(data: bytes, *, control_bytes: bool = True) -> pl.DataFrame:
+def split_lines(data: bytes, breaks: LineBreaks, *, control_bytes: bool) -> pl.DataFrame:
     """One row per physical line: `line` (1-based), `text` (without its line break) and `crlf`
-    (the line ended in CR LF).
+    (the line ended in CR LF). `breaks` are the data's line breaks, `control_bytes` whether it
+    holds any C0 control but tab, LF and CR.
 
     A file with uniform line breaks and no control bytes is split by polars' CSV reader, as
     one column with a separator that cannot occur (the sentinel, a control); the rest by a
     string split."""
-    carriage_returns = data.count(b"\r")
-    # Every line break the same (all LF, or all CR LF): then `crlf` is the file's.
-    uniform = carriage_returns == 0 or (
-        carriage_returns == data.count(b"\n") == data.count(b"\r\n"))
-    if uniform and not (control_bytes and has_control_bytes(data)):
+    if breaks.uniform and not control_bytes:
         text = pl.read_csv(
             data, has_header=False, separator=_SENTINEL, quote_char=None,
             schema={"text": pl.String}, empty_string_is_null=False, raise_if_empty=False,
         )["text"]
         return pl.DataFrame({"text": text}).with_row_index("line", offset=1).with_columns(
-            crlf=pl.lit(carriage_returns > 0))
+            crlf=pl.lit(breaks.crlf > 0))
     text = pl.Series("text", [data], dtype=pl.Binary).cast(pl.String)
     lines = text.str.split("\n").explode()
     if len(lines) and lines[-1] == "":

@@ -26,6 +26,7 @@ from leadprep._parse import (
 )
 from leadprep._sniff import (
     DELIMITER_NAMES,
+    LineBreaks,
     LineEnding,
     sample_lines,
     sniff_delimiter,
@@ -111,18 +112,20 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     raw = _read_bytes(path)
     decoded = decode_file(path, raw, options.encoding)
     data = decoded.data
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() would copy the file)
         raise InputFileError(
             FileErrorCode.EMPTY_FILE, path, "the file has no content (no header, no rows)"
         )
-    line_ending = sniff_line_ending(data)
+    breaks = LineBreaks.count(data)
+    line_ending = sniff_line_ending(breaks)
     if line_ending == "CR":
         data = data.replace(b"\r", b"\n")
+        breaks = LineBreaks.count(data)
     dialect, delimiter_detected = _dialect(path, data, options)
     # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
     control_bytes = has_control_bytes(data)
-    controls = control_bytes or data.count(b"\r") != data.count(b"\r\n")
-    lines = split_lines(data, control_bytes=control_bytes)
+    controls = control_bytes or breaks.lone_cr > 0
+    lines = split_lines(data, breaks, control_bytes=control_bytes)
     # Each copy of the file is let go as soon as the next exists: the peak is what matters.
     bad_lines, decoded = decoded.bad_lines, replace(decoded, data=b"")
     del raw

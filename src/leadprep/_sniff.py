@@ -22,19 +22,39 @@ class DelimiterGuess:
     fields: int
 
 
-def sniff_line_ending(data: bytes) -> LineEnding:
-    carriage_returns = data.count(b"\r")
-    crlf = data.count(b"\r\n") if carriage_returns else 0  # one pass fewer for LF files
-    lf = data.count(b"\n") - crlf
-    cr = carriage_returns - crlf
-    if crlf == 0 and cr > lf:
+@dataclass(frozen=True)
+class LineBreaks:
+    """How many LF, CR and CR LF the data holds: counted once, used by every step that asks."""
+
+    lf: int
+    cr: int
+    crlf: int
+
+    @classmethod
+    def count(cls, data: bytes) -> LineBreaks:
+        cr = data.count(b"\r")
+        return cls(data.count(b"\n"), cr, data.count(b"\r\n") if cr else 0)
+
+    @property
+    def lone_cr(self) -> int:
+        return self.cr - self.crlf
+
+    @property
+    def uniform(self) -> bool:
+        """Every line break is LF, or every one is CR LF."""
+        return self.cr == 0 or self.cr == self.lf == self.crlf
+
+
+def sniff_line_ending(breaks: LineBreaks) -> LineEnding:
+    lf = breaks.lf - breaks.crlf
+    if breaks.crlf == 0 and breaks.lone_cr > lf:
         # Mac spreadsheets write CR between records and LF inside quoted cells.
         return "CR"
-    if lf == 0 and crlf == 0:
+    if lf == 0 and breaks.crlf == 0:
         return "none"
-    if crlf and lf:
+    if breaks.crlf and lf:
         return "mixed"
-    return "CRLF" if crlf else "LF"
+    return "CRLF" if breaks.crlf else "LF"
 
 
 def sample_lines(text: str, quote_char: str | None) -> list[str]:
