@@ -108,7 +108,7 @@ class ColumnarSpy:
     def __call__(self, values: pl.Series, region: str, policy: str) -> tuple[pl.DataFrame,
                                                                             pl.Series]:
         settled, left = self.wrapped(values, region, policy)
-        self.settled.setdefault(region, set()).update(settled["_value"].to_list())
+        self.settled.setdefault(region, set()).update(values.gather(settled["_i"]).to_list())
         return settled, left
 
 

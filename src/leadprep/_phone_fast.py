@@ -38,6 +38,10 @@ _SIMPLE = rf"^[{_PUNCT}]*\+?[0-9{_PUNCT}]*$"
 _DROPPED = [" ", "(", ")", ".", "-", "/", "[", "]", "+", "\u00a0", "\u00ad", "\u200b", "\u2060",
             *map(chr, range(0x2010, 0x2016)), "\u2212", "\u30fc", "\u3000", "\uff0d", "\uff0e",
             "\uff0f", "\uff08", "\uff09", "\uff3b", "\uff3d", "\u2053", "\u223c"]
+# Plain ASCII spellings (most values): their digits are what is left without _PLAIN_DROPPED
+# and the + (byte mode: no Unicode tables).
+_PLAIN = r"(?-u)^[ ().\-/]*\+?[0-9 ().\-/]*$"
+_PLAIN_DROPPED = [" ", "(", ")", ".", "-", "/"]
 # The extension forms people type, as phonenumbers' extension pattern reads them: a label
 # ("x" takes at most 9 digits, "ext"/"extn"/"extension" at most 20) after spaces, then digits
 # to the end. Anything else with letters goes to phonenumbers.
@@ -53,6 +57,15 @@ INVALID_LENGTH = "invalid length"
 NOT_VALID = "not a valid number for its region"
 
 Frame = pl.DataFrame
+# What columnar_answers settles a value with: its position, then normalize's columns.
+ANSWER_SCHEMA: dict[str, pl.DataType] = {
+    "_i": pl.UInt32(),
+    "e164": pl.String(),
+    "national": pl.String(),
+    "country_code": pl.Int32(),
+    "accepted": pl.Boolean(),
+    "reason": pl.String(),
+}
 
 
 def _lengths_test(number: pl.Expr, general: Desc) -> pl.Expr:
@@ -128,8 +141,29 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
     """The simple values as `_i` (position in `values`), `_digits` and `_plus` (a + leads);
     and the positions of the other values. Values themselves are not carried along: every
-    filter would copy them."""
+    filter would copy them.
+
+    Nearly every value in a lead file is plain ASCII (digits, spaces, ( ) - . / and one
+    leading +): one byte-mode regex finds those, and a replace over six ASCII characters
+    makes their digits. Only the rest meet the extension and Unicode-punctuation regexes."""
     frame = pl.DataFrame({"_value": values}).with_row_index("_i")
+    body = pl.col("_value")
+    frame = frame.with_columns(
+        _plain=body.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT))
+    plain = frame.filter("_plain").select(
+        "_i", _digits=body.str.replace_many(_PLAIN_DROPPED, [""] * len(_PLAIN_DROPPED)))
+    # _PLAIN lets a + stand only before the first digit, so it is left leading the digits.
+    plain = plain.with_columns(_plus=pl.col("_digits").str.starts_with("+")).with_columns(
+        _digits=pl.col("_digits").str.strip_chars_start("+"))
+    frame = pl.concat([plain, _shape_others(frame.filter(~pl.col("_plain")))])
+    enough = pl.col("_digits").str.len_bytes() >= 3
+    return (frame.filter(enough).select("_i", "_digits", "_plus"),
+            frame.filter(~enough.fill_null(False))["_i"])
+
+
+def _shape_others(frame: Frame) -> Frame:
+    """`_i`, `_digits` (null when the value is not simple) and `_plus` for the values that
+    are not plain: Unicode punctuation, extensions, letters."""
     body = pl.col("_value")
     # Only values with an x or an e can hold an extension: the rest skip its regex.
     labelled = body.str.contains("[xXeE]")
@@ -141,14 +175,66 @@ def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
             "_i", _short=short, _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
     ])
     simple = pl.col("_short") & number.str.contains(_SIMPLE)
-    frame = frame.with_columns(
-        _digits=pl.when(simple).then(
-            number.str.replace_many(_DROPPED, [""] * len(_DROPPED))),
+    return frame.select(
+        "_i",
+        _digits=pl.when(simple).then(number.str.replace_many(_DROPPED, [""] * len(_DROPPED))),
         _plus=number.str.contains("+", literal=True),
     )
-    enough = pl.col("_digits").str.len_bytes() >= 3
-    return (frame.filter(enough).select("_i", "_digits", "_plus"),
-            frame.filter(~enough.fill_null(False))["_i"])
+
+
+def _has_lane(home: RegionMeta) -> bool:
+    """Whether `_home_lane` applies: the home region is the main region of its calling code
+    and claims every number valid in it (no leading digits, so it is the first region
+    phonenumbers tries), its numbers have lengths, and parse needs no transform rule."""
+    return (main_region(home.country_code) == home.key and not home.leading_digits
+            and not home.has_transform_rule and bool(home.general.pattern)
+            and bool(home.general.lengths))
+
+
+def _home_lane(frame: Frame, home: RegionMeta) -> tuple[Frame, Frame]:
+    """The answers for the numbers of the home calling code that parse leaves alone and
+    that are valid in the home region, the bulk of a lead file; and the other rows, for
+    the step-by-step replay.
+
+    A row is in the lane when its national number is the digits after "+<code>", or after
+    "<code>" where the whole is no home number but the rest is (the home code written
+    without +), or all the digits when they start with neither the code nor the
+    international prefix; and it does not start with the national prefix, has 2..17
+    digits and is valid in the home region. For those rows every step of the replay is a
+    no-op or settles the same way: the code is the home code (codes are prefix-free), the
+    metadata is the home region's, no prefix is stripped, and the home region, tried
+    first, finds the number valid (so it is possible too, and either policy accepts it)."""
+    if not _has_lane(home):
+        return pl.DataFrame(schema=ANSWER_SCHEMA), frame
+    code = str(home.country_code)
+    digits, plus, own = pl.col("_digits"), pl.col("_plus"), pl.col("_own")
+    frame = frame.with_columns(
+        _own=digits.str.starts_with(code),
+        _idd=_prefix_length(digits, home.international_prefix).is_not_null()
+        if home.international_prefix else pl.lit(False),
+    )
+    frame = frame.with_columns(
+        _nn=pl.when(own & (plus | ~pl.col("_idd"))).then(digits.str.slice(len(code)))
+        .when(~plus & ~pl.col("_idd")).then(digits))
+    number = pl.col("_nn")
+    national_prefix = (
+        _prefix_length(number, home.national_prefix_for_parsing).is_not_null()
+        if home.national_prefix_for_parsing else pl.lit(False))
+    length = number.str.len_bytes()
+    frame = frame.with_columns(_lane=(
+        (length >= MIN_NSN) & (length <= MAX_NSN) & ~national_prefix
+        & (plus | ~own | ~_pattern_matches(digits, home.general.pattern))
+        & _valid_in(number, home)
+    ).fill_null(False))
+    answers = frame.filter("_lane").select(
+        "_i",
+        e164=pl.concat_str([pl.lit(f"+{code}"), number]),
+        national=number,
+        country_code=pl.lit(home.country_code, dtype=pl.Int32),
+        accepted=pl.lit(True),
+        reason=pl.lit(None, dtype=pl.String),
+    )
+    return answers, frame.filter(~pl.col("_lane")).select("_i", "_digits", "_plus")
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
@@ -326,11 +412,13 @@ def _ordered_lookup(part: Frame, regions: tuple[str, ...]) -> Frame:
 
 def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
     """Answers for the values the columnar path settles (`_i`, the value's position in
-    `values`; `_value`, e164, national, country_code, accepted, reason), in no particular
-    order, and the values left for phonenumbers. Values are not deduplicated: in lead files
-    nearly every phone is distinct, and a unique plus a join back cost more than they save."""
+    `values`; e164, national, country_code, accepted, reason), in no particular order, and
+    the positions of the values left for phonenumbers. Values are not deduplicated: in lead
+    files nearly every phone is distinct, and a unique plus a join back cost more than they
+    save."""
     home = region_meta(region)
     simple, left = _shape(values)
+    lane, simple = _home_lane(simple, home)
     coded = _with_meta_keys(_extract_code(simple, home))
     fallback, error = pl.col("_fallback"), pl.col("_error").is_not_null()
     to_phonenumbers = [left, coded.filter(fallback)["_i"]]
@@ -343,6 +431,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
     if judged.is_empty():
         judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
     answers = pl.concat([
+        lane,
         judged.select(
             "_i",
             pl.concat_str([pl.lit("+"), pl.col("_cc").cast(pl.String), pl.col("_nn")])
@@ -361,8 +450,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
             pl.col("_error").alias("reason"),
         ),
     ], how="vertical_relaxed")
-    answers = answers.with_columns(_value=values.gather(answers["_i"]))
-    return answers, values.gather(pl.concat(to_phonenumbers))
+    return answers, pl.concat(to_phonenumbers)
 
 
 def _with_meta_keys(frame: Frame) -> Frame:
