@@ -38,16 +38,21 @@ _SIMPLE = rf"^[{_PUNCT}]*\+?[0-9{_PUNCT}]*$"
 _DROPPED = [" ", "(", ")", ".", "-", "/", "[", "]", "+", "\u00a0", "\u00ad", "\u200b", "\u2060",
             *map(chr, range(0x2010, 0x2016)), "\u2212", "\u30fc", "\u3000", "\uff0d", "\uff0e",
             "\uff0f", "\uff08", "\uff09", "\uff3b", "\uff3d", "\u2053", "\u223c"]
-# Plain ASCII spellings (most values): their digits are what is left without _PLAIN_DROPPED
-# and the + (byte mode: no Unicode tables).
-_PLAIN = r"(?-u)^[ ().\-/]*\+?[0-9 ().\-/]*$"
+# Plain ASCII spellings (most values) are digits and at most one leading + once the
+# _PLAIN_DROPPED punctuation is gone (byte mode: no Unicode tables).
+_PLAIN = r"(?-u)^\+?[0-9]*$"
 _PLAIN_DROPPED = [" ", "(", ")", ".", "-", "/"]
 # The extension forms people type, as phonenumbers' extension pattern reads them: a label
 # ("x" takes at most 9 digits, "ext"/"extn"/"extension" at most 20) after spaces, then digits
-# to the end. Anything else with letters goes to phonenumbers.
-_EXTENSION = (r"(?i)^(?P<number>[^xX#]*?[0-9])[ \u00a0]*"
-              r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})"
-              r"#?[ \u00a0]*$")
+# to the end. The number is what comes before, when it ends with a digit; anything else
+# with letters goes to phonenumbers. (_EXTENDED finds such values, and removing the
+# leftmost match of _EXTENSION leaves their number: a label holds the value's only x, so
+# only spaces and an "e" can stand between the number and it. Neither regex needs the
+# captures that make an extract several times slower.)
+_LABEL = (r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})"
+          r"#?[ \u00a0]*$")
+_EXTENSION = rf"(?i)[ \u00a0]*{_LABEL}"
+_EXTENDED = rf"(?i)[0-9][ \u00a0]*{_LABEL}"
 
 LOCAL_ONLY = "local"
 POSSIBLE = "possible"
@@ -138,42 +143,45 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return code, digits.str.slice(code.str.len_chars().fill_null(0))
 
 
-def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
-    """The simple values as `_i` (position in `values`), `_digits` and `_plus` (a + leads);
-    and the positions of the other values. Values themselves are not carried along: every
-    filter would copy them.
+def _split_plain(values: pl.Series) -> tuple[Frame, Frame]:
+    """The plain values as `_i` (position in `values`) and `_plain` (their digits, after the
+    + if one leads), and the other values as `_i` and `_value`.
 
-    Nearly every value in a lead file is plain ASCII (digits, spaces, ( ) - . / and one
-    leading +): one byte-mode regex finds those, and a replace over six ASCII characters
-    makes their digits. Only the rest meet the extension and Unicode-punctuation regexes."""
+    Nearly every value in a lead file is plain: ASCII digits, spaces, ( ) - . / and at most
+    one + before the first digit. A replace over those six punctuation characters (on every
+    value: cheaper than finding the plain ones first) leaves a plain value as an optional +
+    and digits, and a value is plain exactly when that is all that is left. The other
+    values meet the extension and Unicode-punctuation regexes (_shape_others)."""
     frame = pl.DataFrame({"_value": values}).with_row_index("_i")
-    body = pl.col("_value")
+    body, plain = pl.col("_value"), pl.col("_plain")
     frame = frame.with_columns(
-        _plain=body.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT))
-    plain = frame.filter("_plain").select(
-        "_i", _digits=body.str.replace_many(_PLAIN_DROPPED, [""] * len(_PLAIN_DROPPED)))
-    # _PLAIN lets a + stand only before the first digit, so it is left leading the digits.
-    plain = plain.with_columns(_plus=pl.col("_digits").str.starts_with("+")).with_columns(
-        _digits=pl.col("_digits").str.strip_chars_start("+"))
-    frame = pl.concat([plain, _shape_others(frame.filter(~pl.col("_plain")))])
+        _plain=body.str.replace_many(_PLAIN_DROPPED, [""] * len(_PLAIN_DROPPED)))
+    is_plain = plain.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT)
+    frame = frame.with_columns(_is_plain=is_plain)
+    return (frame.filter("_is_plain").select("_i", "_plain"),
+            frame.filter(~pl.col("_is_plain")).select("_i", "_value"))
+
+
+def _simple(plain: Frame, others: Frame) -> tuple[Frame, pl.Series]:
+    """The simple values as `_i`, `_digits` and `_plus` (a + leads), and the positions of
+    the values that are not simple or too short, for phonenumbers."""
+    plain = plain.select("_i", _digits=pl.col("_plain").str.strip_chars_start("+"),
+                         _plus=pl.col("_plain").str.starts_with("+"))
+    frame = pl.concat([plain, _shape_others(others)])
     enough = pl.col("_digits").str.len_bytes() >= 3
-    return (frame.filter(enough).select("_i", "_digits", "_plus"),
-            frame.filter(~enough.fill_null(False))["_i"])
+    return frame.filter(enough), frame.filter(~enough.fill_null(False))["_i"]
 
 
 def _shape_others(frame: Frame) -> Frame:
     """`_i`, `_digits` (null when the value is not simple) and `_plus` for the values that
     are not plain: Unicode punctuation, extensions, letters."""
-    body = pl.col("_value")
-    # Only values with an x or an e can hold an extension: the rest skip its regex.
-    labelled = body.str.contains("[xXeE]")
-    number = pl.col("_number")
-    short = body.str.len_chars() <= MAX_INPUT
-    frame = pl.concat([
-        frame.filter(~labelled).select("_i", _short=short, _number=body),
-        frame.filter(labelled).select(
-            "_i", _short=short, _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
-    ])
+    body, number = pl.col("_value"), pl.col("_number")
+    frame = frame.select(
+        "_i",
+        _short=body.str.len_chars() <= MAX_INPUT,
+        _number=pl.when(body.str.contains(_EXTENDED))
+        .then(body.str.replace(_EXTENSION, "")).otherwise(body),
+    )
     simple = pl.col("_short") & number.str.contains(_SIMPLE)
     return frame.select(
         "_i",
@@ -207,34 +215,45 @@ def _home_lane(frame: Frame, home: RegionMeta) -> tuple[Frame, Frame]:
     if not _has_lane(home):
         return pl.DataFrame(schema=ANSWER_SCHEMA), frame
     code = str(home.country_code)
-    digits, plus, own = pl.col("_digits"), pl.col("_plus"), pl.col("_own")
-    frame = frame.with_columns(
-        _own=digits.str.starts_with(code),
-        _idd=_prefix_length(digits, home.international_prefix).is_not_null()
-        if home.international_prefix else pl.lit(False),
+    plain = pl.col("_plain")
+    own = plain.str.starts_with(code)
+    starts_plus_code = plain.str.starts_with(f"+{code}")
+    idd = (_prefix_length(plain, home.international_prefix).is_not_null()
+           if home.international_prefix else pl.lit(False))
+    # One lazy query, collected once for both outputs: polars computes the shared columns
+    # once and evaluates the repeated subexpressions (own, ...) once.
+    lazy = frame.lazy().with_columns(
+        _own=own,
+        # A + must be followed by the home code, and the digits must not start with the
+        # international prefix (phonenumbers would read a country code after it).
+        _eligible=starts_plus_code | ~(plain.str.starts_with("+") | idd),
+        _nn=plain.str.slice(
+            pl.when(starts_plus_code).then(len(code) + 1).when(own).then(len(code))
+            .otherwise(0)),
     )
-    frame = frame.with_columns(
-        _nn=pl.when(own & (plus | ~pl.col("_idd"))).then(digits.str.slice(len(code)))
-        .when(~plus & ~pl.col("_idd")).then(digits))
     number = pl.col("_nn")
     national_prefix = (
         _prefix_length(number, home.national_prefix_for_parsing).is_not_null()
         if home.national_prefix_for_parsing else pl.lit(False))
     length = number.str.len_bytes()
-    frame = frame.with_columns(_lane=(
-        (length >= MIN_NSN) & (length <= MAX_NSN) & ~national_prefix
-        & (plus | ~own | ~_pattern_matches(digits, home.general.pattern))
+    lazy = lazy.with_columns(_lane=(
+        pl.col("_eligible") & (length >= MIN_NSN) & (length <= MAX_NSN)
+        & (plain.str.len_bytes() >= 3) & ~national_prefix
+        & (~pl.col("_own") | ~_pattern_matches(plain, home.general.pattern))
         & _valid_in(number, home)
-    ).fill_null(False))
-    answers = frame.filter("_lane").select(
-        "_i",
-        e164=pl.concat_str([pl.lit(f"+{code}"), number]),
-        national=number,
-        country_code=pl.lit(home.country_code, dtype=pl.Int32),
-        accepted=pl.lit(True),
-        reason=pl.lit(None, dtype=pl.String),
-    )
-    return answers, frame.filter(~pl.col("_lane")).select("_i", "_digits", "_plus")
+    ))
+    answers, rest = pl.collect_all([
+        lazy.filter("_lane").select(
+            "_i",
+            e164=pl.concat_str([pl.lit(f"+{code}"), number]),
+            national=number,
+            country_code=pl.lit(home.country_code, dtype=pl.Int32),
+            accepted=pl.lit(True),
+            reason=pl.lit(None, dtype=pl.String),
+        ),
+        lazy.filter(~pl.col("_lane")).select("_i", "_plain"),
+    ])
+    return answers, rest
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
@@ -417,8 +436,9 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
     files nearly every phone is distinct, and a unique plus a join back cost more than they
     save."""
     home = region_meta(region)
-    simple, left = _shape(values)
-    lane, simple = _home_lane(simple, home)
+    plain, others = _split_plain(values)
+    lane, plain = _home_lane(plain, home)
+    simple, left = _simple(plain, others)
     coded = _with_meta_keys(_extract_code(simple, home))
     fallback, error = pl.col("_fallback"), pl.col("_error").is_not_null()
     to_phonenumbers = [left, coded.filter(fallback)["_i"]]
