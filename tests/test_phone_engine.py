@@ -108,7 +108,8 @@ class ColumnarSpy:
     def __call__(self, values: pl.Series, region: str, policy: str) -> tuple[pl.DataFrame,
                                                                             pl.Series]:
         settled, left = self.wrapped(values, region, policy)
-        self.settled.setdefault(region, set()).update(values.gather(settled["_i"]).to_list())
+        answered = values.filter(settled["accepted"].is_not_null())
+        self.settled.setdefault(region, set()).update(answered.to_list())
         return settled, left
 
 

@@ -14,7 +14,7 @@ import phonenumbers
 import polars as pl
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-from leadprep._phone_fast import columnar_answers
+from leadprep._phone_fast import columnar_answers, put_rows
 
 PhonePolicy = Literal["valid", "possible"]
 
@@ -91,28 +91,23 @@ def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> 
 
 
 def _normalize_part(values: pl.Series, region: str, policy: PhonePolicy) -> pl.DataFrame:
+    """normalize for one slice: the engine's answers, phonenumbers' written into the rows
+    the engine leaves, and the nulls put back. (Nulls are dropped first: polars' string
+    kernels spend about as long on a null as on a value.)"""
     present = values.drop_nulls()
-    settled, left = columnar_answers(present, region, policy)
-    rest = pl.DataFrame({"_i": left, "_value": present.gather(left)})
-    distinct = rest["_value"].unique()
-    answers = [normalize_one(v, region, policy) for v in distinct.to_list()]
-    slow = pl.DataFrame(
-        {"_value": distinct,
-         **{name: [a[i] for a in answers] for i, name in enumerate(PHONE_SCHEMA)}},
-        schema={"_value": pl.String(), **PHONE_SCHEMA},
-    )
-    columns = list(PHONE_SCHEMA)
-    schema: dict[str, pl.DataType] = {"_i": pl.UInt32(), **PHONE_SCHEMA}
-    table = pl.concat([
-        settled.select("_i", *columns).cast(schema),  # type: ignore[arg-type]
-        rest.join(slow, on="_value", how="left").select("_i", *columns).cast(schema),  # type: ignore[arg-type]
-    ], rechunk=True)
-    # Row r of `table` answers present value number _i[r], each exactly once: the argsort of
-    # _i orders the answers as `present`, and one gather puts them (and the nulls) in place.
-    # (Gathering from one chunk is several times faster than from the pieces.)
-    order = table["_i"].arg_sort()
-    if present.len() < values.len():
-        # Row k of the input takes answer number (non-nulls before k).
-        position = values.is_not_null().cast(pl.UInt32).cum_sum() - 1
-        order = order.gather(pl.Series("_at", position).set(values.is_null(), None))
-    return table.select(pl.col(columns).gather(order))
+    answers, left = columnar_answers(present, region, policy)
+    if not left.is_empty():
+        rest = pl.DataFrame({"_i": left, "_value": present.gather(left)})
+        distinct = rest["_value"].unique()
+        found = [normalize_one(v, region, policy) for v in distinct.to_list()]
+        slow = pl.DataFrame(
+            {"_value": distinct,
+             **{name: [a[i] for a in found] for i, name in enumerate(PHONE_SCHEMA)}},
+            schema={"_value": pl.String(), **PHONE_SCHEMA},
+        )
+        answers = put_rows(answers, rest.join(slow, on="_value", how="left"))
+    if present.len() == values.len():
+        return answers
+    # Row k of the input takes answer number (non-nulls before k).
+    position = values.is_not_null().cast(pl.UInt32).cum_sum() - 1
+    return answers[pl.Series("_at", position).set(values.is_null(), None)]

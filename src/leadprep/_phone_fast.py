@@ -62,15 +62,6 @@ INVALID_LENGTH = "invalid length"
 NOT_VALID = "not a valid number for its region"
 
 Frame = pl.DataFrame
-# What columnar_answers settles a value with: its position, then normalize's columns.
-ANSWER_SCHEMA: dict[str, pl.DataType] = {
-    "_i": pl.UInt32(),
-    "e164": pl.String(),
-    "national": pl.String(),
-    "country_code": pl.Int32(),
-    "accepted": pl.Boolean(),
-    "reason": pl.String(),
-}
 
 
 def _lengths_test(number: pl.Expr, general: Desc) -> pl.Expr:
@@ -143,23 +134,42 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return code, digits.str.slice(code.str.len_chars().fill_null(0))
 
 
-def _split_plain(values: pl.Series) -> tuple[Frame, Frame]:
-    """The plain values as `_i` (position in `values`) and `_plain` (their digits, after the
-    + if one leads), and the other values as `_i` and `_value`.
+def _split(values: pl.Series, home: RegionMeta) -> tuple[Frame, Frame, Frame]:
+    """One lazy query over `values`, collected once for three results: the home lane's
+    answers, one row per value (null outside the lane); the other plain values as `_i`
+    (position in `values`) and `_plain`; and the values that are not plain (nulls aside)
+    as `_i` and `_value`.
 
     Nearly every value in a lead file is plain: ASCII digits, spaces, ( ) - . / and at most
     one + before the first digit. A replace over those six punctuation characters (on every
     value: cheaper than finding the plain ones first) leaves a plain value as an optional +
-    and digits, and a value is plain exactly when that is all that is left. The other
-    values meet the extension and Unicode-punctuation regexes (_shape_others)."""
-    frame = pl.DataFrame({"_value": values}).with_row_index("_i")
+    and digits (`_plain`), and a value is plain exactly when that is all that is left. The
+    other values meet the extension and Unicode-punctuation regexes (_shape_others).
+
+    The lane's answers stay in the order of `values`, so the rows outside it (a few in a
+    hundred) are written into them in place instead of every answer being gathered back."""
     body, plain = pl.col("_value"), pl.col("_plain")
-    frame = frame.with_columns(
+    lazy = pl.DataFrame({"_value": values}).lazy().with_row_index("_i").with_columns(
         _plain=body.str.replace_many(_PLAIN_DROPPED, [""] * len(_PLAIN_DROPPED)))
-    is_plain = plain.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT)
-    frame = frame.with_columns(_is_plain=is_plain)
-    return (frame.filter("_is_plain").select("_i", "_plain"),
-            frame.filter(~pl.col("_is_plain")).select("_i", "_value"))
+    lazy = lazy.with_columns(
+        _is_plain=(plain.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT))
+        .fill_null(False))
+    lazy = _with_lane(lazy, home)
+    in_lane = pl.col("_lane")
+    number = pl.when(in_lane).then(pl.col("_nn"))
+    answers, rest, others = pl.collect_all([
+        lazy.select(
+            # concat_str is null where the number is: outside the lane.
+            e164=pl.concat_str([pl.lit(f"+{home.country_code}"), number]),
+            national=number,
+            country_code=pl.when(in_lane).then(pl.lit(home.country_code, dtype=pl.Int32)),
+            accepted=pl.when(in_lane).then(pl.lit(True)),
+            reason=pl.when(in_lane).then(pl.lit(None, dtype=pl.String)),
+        ),
+        lazy.filter(pl.col("_is_plain") & ~in_lane).select("_i", "_plain"),
+        lazy.filter(~pl.col("_is_plain") & body.is_not_null()).select("_i", "_value"),
+    ])
+    return answers, rest, others
 
 
 def _simple(plain: Frame, others: Frame) -> tuple[Frame, pl.Series]:
@@ -191,7 +201,7 @@ def _shape_others(frame: Frame) -> Frame:
 
 
 def _has_lane(home: RegionMeta) -> bool:
-    """Whether `_home_lane` applies: the home region is the main region of its calling code
+    """Whether `_with_lane` applies: the home region is the main region of its calling code
     and claims every number valid in it (no leading digits, so it is the first region
     phonenumbers tries), its numbers have lengths, and parse needs no transform rule."""
     return (main_region(home.country_code) == home.key and not home.leading_digits
@@ -199,10 +209,10 @@ def _has_lane(home: RegionMeta) -> bool:
             and bool(home.general.lengths))
 
 
-def _home_lane(frame: Frame, home: RegionMeta) -> tuple[Frame, Frame]:
-    """The answers for the numbers of the home calling code that parse leaves alone and
-    that are valid in the home region, the bulk of a lead file; and the other rows, for
-    the step-by-step replay.
+def _with_lane(lazy: pl.LazyFrame, home: RegionMeta) -> pl.LazyFrame:
+    """`_lane`: the plain values that are numbers of the home calling code which parse
+    leaves alone and which are valid in the home region, the bulk of a lead file; `_nn`:
+    their national number. The rest take the step-by-step replay.
 
     A row is in the lane when its national number is the digits after "+<code>", or after
     "<code>" where the whole is no home number but the rest is (the home code written
@@ -213,20 +223,18 @@ def _home_lane(frame: Frame, home: RegionMeta) -> tuple[Frame, Frame]:
     metadata is the home region's, no prefix is stripped, and the home region, tried
     first, finds the number valid (so it is possible too, and either policy accepts it)."""
     if not _has_lane(home):
-        return pl.DataFrame(schema=ANSWER_SCHEMA), frame
+        return lazy.with_columns(_lane=pl.lit(False), _nn=pl.lit(None, dtype=pl.String))
     code = str(home.country_code)
     plain = pl.col("_plain")
     own = plain.str.starts_with(code)
     starts_plus_code = plain.str.starts_with(f"+{code}")
     idd = (_prefix_length(plain, home.international_prefix).is_not_null()
            if home.international_prefix else pl.lit(False))
-    # One lazy query, collected once for both outputs: polars computes the shared columns
-    # once and evaluates the repeated subexpressions (own, ...) once.
-    lazy = frame.lazy().with_columns(
+    lazy = lazy.with_columns(
         _own=own,
         # A + must be followed by the home code, and the digits must not start with the
         # international prefix (phonenumbers would read a country code after it).
-        _eligible=starts_plus_code | ~(plain.str.starts_with("+") | idd),
+        _eligible=pl.col("_is_plain") & (starts_plus_code | ~(plain.str.starts_with("+") | idd)),
         _nn=plain.str.slice(
             pl.when(starts_plus_code).then(len(code) + 1).when(own).then(len(code))
             .otherwise(0)),
@@ -236,24 +244,12 @@ def _home_lane(frame: Frame, home: RegionMeta) -> tuple[Frame, Frame]:
         _prefix_length(number, home.national_prefix_for_parsing).is_not_null()
         if home.national_prefix_for_parsing else pl.lit(False))
     length = number.str.len_bytes()
-    lazy = lazy.with_columns(_lane=(
+    return lazy.with_columns(_lane=(
         pl.col("_eligible") & (length >= MIN_NSN) & (length <= MAX_NSN)
         & (plain.str.len_bytes() >= 3) & ~national_prefix
         & (~pl.col("_own") | ~_pattern_matches(plain, home.general.pattern))
         & _valid_in(number, home)
-    ))
-    answers, rest = pl.collect_all([
-        lazy.filter("_lane").select(
-            "_i",
-            e164=pl.concat_str([pl.lit(f"+{code}"), number]),
-            national=number,
-            country_code=pl.lit(home.country_code, dtype=pl.Int32),
-            accepted=pl.lit(True),
-            reason=pl.lit(None, dtype=pl.String),
-        ),
-        lazy.filter(~pl.col("_lane")).select("_i", "_plain"),
-    ])
-    return answers, rest
+    ).fill_null(False))
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
@@ -430,14 +426,12 @@ def _ordered_lookup(part: Frame, regions: tuple[str, ...]) -> Frame:
 
 
 def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
-    """Answers for the values the columnar path settles (`_i`, the value's position in
-    `values`; e164, national, country_code, accepted, reason), in no particular order, and
-    the positions of the values left for phonenumbers. Values are not deduplicated: in lead
-    files nearly every phone is distinct, and a unique plus a join back cost more than they
-    save."""
+    """Answers (e164, national, country_code, accepted, reason), one row per value; a row is
+    null throughout (`accepted` too) for a null value and for a value left to phonenumbers,
+    whose positions come second. Values are not deduplicated: in lead files nearly every
+    phone is distinct, and a unique plus a join back cost more than they save."""
     home = region_meta(region)
-    plain, others = _split_plain(values)
-    lane, plain = _home_lane(plain, home)
+    answers, plain, others = _split(values, home)
     simple, left = _simple(plain, others)
     coded = _with_meta_keys(_extract_code(simple, home))
     fallback, error = pl.col("_fallback"), pl.col("_error").is_not_null()
@@ -450,8 +444,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
     judged = _by(national.filter(~error), "_cc", lambda part, key: _judge(part, key, policy))
     if judged.is_empty():
         judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
-    answers = pl.concat([
-        lane,
+    replayed = pl.concat([
         judged.select(
             "_i",
             pl.concat_str([pl.lit("+"), pl.col("_cc").cast(pl.String), pl.col("_nn")])
@@ -470,7 +463,19 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
             pl.col("_error").alias("reason"),
         ),
     ], how="vertical_relaxed")
-    return answers, pl.concat(to_phonenumbers)
+    return put_rows(answers, replayed), pl.concat(to_phonenumbers)
+
+
+def put_rows(answers: Frame, rows: Frame) -> Frame:
+    """`answers` with row `_i` replaced by each row of `rows` (which has `_i` and the
+    columns of `answers`): a scatter per column, in place of a gather of every row."""
+    if rows.is_empty():
+        return answers
+    index = rows["_i"]
+    return pl.DataFrame([
+        answers[name].scatter(index, rows[name].cast(answers.schema[name]))
+        for name in answers.columns
+    ])
 
 
 def _with_meta_keys(frame: Frame) -> Frame:
