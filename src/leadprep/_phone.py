@@ -14,7 +14,7 @@ import phonenumbers
 import polars as pl
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
 
-from leadprep._phone_fast import columnar_answers
+from leadprep._phone_fast import columnar_answers, put_rows
 
 PhonePolicy = Literal["valid", "possible"]
 
@@ -69,56 +69,47 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
 
 
 # Values per part when a large column is split across threads: large enough that each part's
-# fixed costs (one pass per region and calling code) stay small, small enough that two parts in
-# flight hold little memory whatever the column's length.
+# fixed costs (one pass per region and calling code) stay small, small enough that the parts
+# in flight hold little memory whatever the column's length.
 PART_SIZE = 250_000
-
-
-def _columnar_in_parts(
-    values: pl.Series, region: str, policy: PhonePolicy
-) -> tuple[pl.DataFrame, pl.Series]:
-    """columnar_answers on slices of `values`, as many at once as polars has threads: many of
-    polars' string kernels run on one core, so two slices on two cores take about two thirds
-    of the time."""
-    workers = min(pl.thread_pool_size(), -(-values.len() // PART_SIZE))
-    if workers < 2:
-        return columnar_answers(values, region, policy)
-    starts = range(0, values.len(), PART_SIZE)
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(
-            lambda start: columnar_answers(values.slice(start, PART_SIZE), region, policy),
-            starts))
-    settled = pl.concat([
-        answers.with_columns(pl.col("_i") + start)
-        for start, (answers, _) in zip(starts, results, strict=True)
-    ])
-    return settled, pl.concat([left for _, left in results])
 
 
 def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> pl.DataFrame:
     """One row per input value (nulls stay null): the columns of PHONE_SCHEMA.
 
     The columnar engine answers the usual shapes; phonenumbers answers the rest, once per
-    distinct value."""
-    present = values.cast(pl.String).drop_nulls()
-    settled, left = _columnar_in_parts(present, region, policy)
-    distinct = left.unique()
-    answers = [normalize_one(v, region, policy) for v in distinct.to_list()]
-    slow = pl.DataFrame(
-        {"_value": distinct,
-         **{name: [a[i] for a in answers] for i, name in enumerate(PHONE_SCHEMA)}},
-        schema={"_value": pl.String(), **PHONE_SCHEMA},
-    )
-    columns = list(PHONE_SCHEMA)
-    rest = present.to_frame("_value").with_row_index("_i").filter(
-        ~pl.col("_i").is_in(settled["_i"].implode())
-    ).join(slow, on="_value", how="left")
-    schema: dict[str, pl.DataType] = {"_i": pl.UInt32(), **PHONE_SCHEMA}
-    table = pl.concat([settled.select("_i", *columns).cast(schema),  # type: ignore[arg-type]
-                       rest.select("_i", *columns).cast(schema)]).sort("_i")  # type: ignore[arg-type]
+    distinct value of each part. A large column is answered in slices of PART_SIZE, as many
+    at once as polars has threads: many of polars' string kernels run on one core, so two
+    slices on two cores take about two thirds of the time; each slice puts its own answers in
+    order."""
+    values = values.cast(pl.String)
+    workers = min(pl.thread_pool_size(), -(-values.len() // PART_SIZE))
+    if workers < 2:
+        return _normalize_part(values, region, policy)
+    with ThreadPoolExecutor(workers) as pool:
+        return pl.concat(pool.map(
+            lambda start: _normalize_part(values.slice(start, PART_SIZE), region, policy),
+            range(0, values.len(), PART_SIZE)))
+
+
+def _normalize_part(values: pl.Series, region: str, policy: PhonePolicy) -> pl.DataFrame:
+    """normalize for one slice: the engine's answers, phonenumbers' written into the rows
+    the engine leaves, and the nulls put back. (Nulls are dropped first: polars' string
+    kernels spend about as long on a null as on a value.)"""
+    present = values.drop_nulls()
+    answers, left = columnar_answers(present, region, policy)
+    if not left.is_empty():
+        rest = pl.DataFrame({"_i": left, "_value": present.gather(left)})
+        distinct = rest["_value"].unique()
+        found = [normalize_one(v, region, policy) for v in distinct.to_list()]
+        slow = pl.DataFrame(
+            {"_value": distinct,
+             **{name: [a[i] for a in found] for i, name in enumerate(PHONE_SCHEMA)}},
+            schema={"_value": pl.String(), **PHONE_SCHEMA},
+        )
+        answers = put_rows(answers, rest.join(slow, on="_value", how="left"))
     if present.len() == values.len():
-        return table.select(columns)
-    # Nulls back in place: row k of the input takes answer number (non-nulls before k).
+        return answers
+    # Row k of the input takes answer number (non-nulls before k).
     position = values.is_not_null().cast(pl.UInt32).cum_sum() - 1
-    index = pl.Series("_at", position).set(values.is_null(), None)
-    return table.select(pl.col(columns).gather(index))
+    return answers[pl.Series("_at", position).set(values.is_null(), None)]

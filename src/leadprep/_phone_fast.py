@@ -38,12 +38,21 @@ _SIMPLE = rf"^[{_PUNCT}]*\+?[0-9{_PUNCT}]*$"
 _DROPPED = [" ", "(", ")", ".", "-", "/", "[", "]", "+", "\u00a0", "\u00ad", "\u200b", "\u2060",
             *map(chr, range(0x2010, 0x2016)), "\u2212", "\u30fc", "\u3000", "\uff0d", "\uff0e",
             "\uff0f", "\uff08", "\uff09", "\uff3b", "\uff3d", "\u2053", "\u223c"]
+# Plain ASCII spellings (most values) are digits and at most one leading + once the
+# _PLAIN_DROPPED punctuation is gone (byte mode: no Unicode tables).
+_PLAIN = r"(?-u)^\+?[0-9]*$"
+_PLAIN_DROPPED = [" ", "(", ")", ".", "-", "/"]
 # The extension forms people type, as phonenumbers' extension pattern reads them: a label
 # ("x" takes at most 9 digits, "ext"/"extn"/"extension" at most 20) after spaces, then digits
-# to the end. Anything else with letters goes to phonenumbers.
-_EXTENSION = (r"(?i)^(?P<number>[^xX#]*?[0-9])[ \u00a0]*"
-              r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})"
-              r"#?[ \u00a0]*$")
+# to the end. The number is what comes before, when it ends with a digit; anything else
+# with letters goes to phonenumbers. (_EXTENDED finds such values, and removing the
+# leftmost match of _EXTENSION leaves their number: a label holds the value's only x, so
+# only spaces and an "e" can stand between the number and it. Neither regex needs the
+# captures that make an extract several times slower.)
+_LABEL = (r"(?:x[:.]?[ \u00a0\-]*[0-9]{1,9}|ext(?:ension|n)?[:.]?[ \u00a0\-]*[0-9]{1,20})"
+          r"#?[ \u00a0]*$")
+_EXTENSION = rf"(?i)[ \u00a0]*{_LABEL}"
+_EXTENDED = rf"(?i)[0-9][ \u00a0]*{_LABEL}"
 
 LOCAL_ONLY = "local"
 POSSIBLE = "possible"
@@ -125,30 +134,122 @@ def _split_country_code(digits: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return code, digits.str.slice(code.str.len_chars().fill_null(0))
 
 
-def _shape(values: pl.Series) -> tuple[Frame, pl.Series]:
-    """The simple values as `_i` (position in `values`), `_digits` and `_plus` (a + leads);
-    and the positions of the other values. Values themselves are not carried along: every
-    filter would copy them."""
-    frame = pl.DataFrame({"_value": values}).with_row_index("_i")
-    body = pl.col("_value")
-    # Only values with an x or an e can hold an extension: the rest skip its regex.
-    labelled = body.str.contains("[xXeE]")
-    number = pl.col("_number")
-    short = body.str.len_chars() <= MAX_INPUT
-    frame = pl.concat([
-        frame.filter(~labelled).select("_i", _short=short, _number=body),
-        frame.filter(labelled).select(
-            "_i", _short=short, _number=pl.coalesce(body.str.extract(_EXTENSION, 1), body)),
+def _split(values: pl.Series, home: RegionMeta) -> tuple[Frame, Frame, Frame]:
+    """One lazy query over `values`, collected once for three results: the home lane's
+    answers, one row per value (null outside the lane); the other plain values as `_i`
+    (position in `values`) and `_plain`; and the values that are not plain (nulls aside)
+    as `_i` and `_value`.
+
+    Nearly every value in a lead file is plain: ASCII digits, spaces, ( ) - . / and at most
+    one + before the first digit. A replace over those six punctuation characters (on every
+    value: cheaper than finding the plain ones first) leaves a plain value as an optional +
+    and digits (`_plain`), and a value is plain exactly when that is all that is left. The
+    other values meet the extension and Unicode-punctuation regexes (_shape_others).
+
+    The lane's answers stay in the order of `values`, so the rows outside it (a few in a
+    hundred) are written into them in place instead of every answer being gathered back."""
+    body, plain = pl.col("_value"), pl.col("_plain")
+    lazy = pl.DataFrame({"_value": values}).lazy().with_row_index("_i").with_columns(
+        _plain=body.str.replace_many(_PLAIN_DROPPED, [""] * len(_PLAIN_DROPPED)))
+    lazy = lazy.with_columns(
+        _is_plain=(plain.str.contains(_PLAIN) & (body.str.len_bytes() <= MAX_INPUT))
+        .fill_null(False))
+    lazy = _with_lane(lazy, home)
+    in_lane = pl.col("_lane")
+    number = pl.when(in_lane).then(pl.col("_nn"))
+    answers, rest, others = pl.collect_all([
+        lazy.select(
+            # concat_str is null where the number is: outside the lane.
+            e164=pl.concat_str([pl.lit(f"+{home.country_code}"), number]),
+            national=number,
+            country_code=pl.when(in_lane).then(pl.lit(home.country_code, dtype=pl.Int32)),
+            accepted=pl.when(in_lane).then(pl.lit(True)),
+            reason=pl.when(in_lane).then(pl.lit(None, dtype=pl.String)),
+        ),
+        lazy.filter(pl.col("_is_plain") & ~in_lane).select("_i", "_plain"),
+        lazy.filter(~pl.col("_is_plain") & body.is_not_null()).select("_i", "_value"),
     ])
+    return answers, rest, others
+
+
+def _simple(plain: Frame, others: Frame) -> tuple[Frame, pl.Series]:
+    """The simple values as `_i`, `_digits` and `_plus` (a + leads), and the positions of
+    the values that are not simple or too short, for phonenumbers."""
+    plain = plain.select("_i", _digits=pl.col("_plain").str.strip_chars_start("+"),
+                         _plus=pl.col("_plain").str.starts_with("+"))
+    frame = pl.concat([plain, _shape_others(others)])
+    enough = pl.col("_digits").str.len_bytes() >= 3
+    return frame.filter(enough), frame.filter(~enough.fill_null(False))["_i"]
+
+
+def _shape_others(frame: Frame) -> Frame:
+    """`_i`, `_digits` (null when the value is not simple) and `_plus` for the values that
+    are not plain: Unicode punctuation, extensions, letters."""
+    body, number = pl.col("_value"), pl.col("_number")
+    frame = frame.select(
+        "_i",
+        _short=body.str.len_chars() <= MAX_INPUT,
+        _number=pl.when(body.str.contains(_EXTENDED))
+        .then(body.str.replace(_EXTENSION, "")).otherwise(body),
+    )
     simple = pl.col("_short") & number.str.contains(_SIMPLE)
-    frame = frame.with_columns(
-        _digits=pl.when(simple).then(
-            number.str.replace_many(_DROPPED, [""] * len(_DROPPED))),
+    return frame.select(
+        "_i",
+        _digits=pl.when(simple).then(number.str.replace_many(_DROPPED, [""] * len(_DROPPED))),
         _plus=number.str.contains("+", literal=True),
     )
-    enough = pl.col("_digits").str.len_bytes() >= 3
-    return (frame.filter(enough).select("_i", "_digits", "_plus"),
-            frame.filter(~enough.fill_null(False))["_i"])
+
+
+def _has_lane(home: RegionMeta) -> bool:
+    """Whether `_with_lane` applies: the home region is the main region of its calling code
+    and claims every number valid in it (no leading digits, so it is the first region
+    phonenumbers tries), its numbers have lengths, and parse needs no transform rule."""
+    return (main_region(home.country_code) == home.key and not home.leading_digits
+            and not home.has_transform_rule and bool(home.general.pattern)
+            and bool(home.general.lengths))
+
+
+def _with_lane(lazy: pl.LazyFrame, home: RegionMeta) -> pl.LazyFrame:
+    """`_lane`: the plain values that are numbers of the home calling code which parse
+    leaves alone and which are valid in the home region, the bulk of a lead file; `_nn`:
+    their national number. The rest take the step-by-step replay.
+
+    A row is in the lane when its national number is the digits after "+<code>", or after
+    "<code>" where the whole is no home number but the rest is (the home code written
+    without +), or all the digits when they start with neither the code nor the
+    international prefix; and it does not start with the national prefix, has 2..17
+    digits and is valid in the home region. For those rows every step of the replay is a
+    no-op or settles the same way: the code is the home code (codes are prefix-free), the
+    metadata is the home region's, no prefix is stripped, and the home region, tried
+    first, finds the number valid (so it is possible too, and either policy accepts it)."""
+    if not _has_lane(home):
+        return lazy.with_columns(_lane=pl.lit(False), _nn=pl.lit(None, dtype=pl.String))
+    code = str(home.country_code)
+    plain = pl.col("_plain")
+    own = plain.str.starts_with(code)
+    starts_plus_code = plain.str.starts_with(f"+{code}")
+    idd = (_prefix_length(plain, home.international_prefix).is_not_null()
+           if home.international_prefix else pl.lit(False))
+    lazy = lazy.with_columns(
+        _own=own,
+        # A + must be followed by the home code, and the digits must not start with the
+        # international prefix (phonenumbers would read a country code after it).
+        _eligible=pl.col("_is_plain") & (starts_plus_code | ~(plain.str.starts_with("+") | idd)),
+        _nn=plain.str.slice(
+            pl.when(starts_plus_code).then(len(code) + 1).when(own).then(len(code))
+            .otherwise(0)),
+    )
+    number = pl.col("_nn")
+    national_prefix = (
+        _prefix_length(number, home.national_prefix_for_parsing).is_not_null()
+        if home.national_prefix_for_parsing else pl.lit(False))
+    length = number.str.len_bytes()
+    return lazy.with_columns(_lane=(
+        pl.col("_eligible") & (length >= MIN_NSN) & (length <= MAX_NSN)
+        & (plain.str.len_bytes() >= 3) & ~national_prefix
+        & (~pl.col("_own") | ~_pattern_matches(plain, home.general.pattern))
+        & _valid_in(number, home)
+    ).fill_null(False))
 
 
 def _extract_code(frame: Frame, home: RegionMeta) -> Frame:
@@ -325,12 +426,13 @@ def _ordered_lookup(part: Frame, regions: tuple[str, ...]) -> Frame:
 
 
 def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame, pl.Series]:
-    """Answers for the values the columnar path settles (`_i`, the value's position in
-    `values`; `_value`, e164, national, country_code, accepted, reason), in no particular
-    order, and the values left for phonenumbers. Values are not deduplicated: in lead files
-    nearly every phone is distinct, and a unique plus a join back cost more than they save."""
+    """Answers (e164, national, country_code, accepted, reason), one row per value; a row is
+    null throughout (`accepted` too) for a null value and for a value left to phonenumbers,
+    whose positions come second. Values are not deduplicated: in lead files nearly every
+    phone is distinct, and a unique plus a join back cost more than they save."""
     home = region_meta(region)
-    simple, left = _shape(values)
+    answers, plain, others = _split(values, home)
+    simple, left = _simple(plain, others)
     coded = _with_meta_keys(_extract_code(simple, home))
     fallback, error = pl.col("_fallback"), pl.col("_error").is_not_null()
     to_phonenumbers = [left, coded.filter(fallback)["_i"]]
@@ -342,7 +444,7 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
     judged = _by(national.filter(~error), "_cc", lambda part, key: _judge(part, key, policy))
     if judged.is_empty():
         judged = judged.with_columns(accepted=pl.lit(False), reason=pl.lit(None, pl.String))
-    answers = pl.concat([
+    replayed = pl.concat([
         judged.select(
             "_i",
             pl.concat_str([pl.lit("+"), pl.col("_cc").cast(pl.String), pl.col("_nn")])
@@ -361,8 +463,19 @@ def columnar_answers(values: pl.Series, region: str, policy: str) -> tuple[Frame
             pl.col("_error").alias("reason"),
         ),
     ], how="vertical_relaxed")
-    answers = answers.with_columns(_value=values.gather(answers["_i"]))
-    return answers, values.gather(pl.concat(to_phonenumbers))
+    return put_rows(answers, replayed), pl.concat(to_phonenumbers)
+
+
+def put_rows(answers: Frame, rows: Frame) -> Frame:
+    """`answers` with row `_i` replaced by each row of `rows` (which has `_i` and the
+    columns of `answers`): a scatter per column, in place of a gather of every row."""
+    if rows.is_empty():
+        return answers
+    index = rows["_i"]
+    return pl.DataFrame([
+        answers[name].scatter(index, rows[name].cast(answers.schema[name]))
+        for name in answers.columns
+    ])
 
 
 def _with_meta_keys(frame: Frame) -> Frame:
