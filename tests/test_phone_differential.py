@@ -283,4 +283,5 @@ def test_a_column_split_across_threads_answers_like_one_piece(
     ])
     whole = normalize(values, "US", "valid")
     monkeypatch.setattr(phone, "PART_SIZE", 300)
+    monkeypatch.setattr(phone, "MAX_PART", 400)  # six slices, three rounds on two threads
     assert normalize(values, "US", "valid").equals(whole)

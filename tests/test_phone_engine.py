@@ -329,7 +329,8 @@ def test_a_column_in_parts_matches_the_reference(monkeypatch: pytest.MonkeyPatch
     """normalize() may split a long column into parts answered on threads; small parts here
     (the real ones are hundreds of thousands of values), with repeats and nulls at both ends
     and in between."""
-    monkeypatch.setattr(leadprep._phone, "PART_SIZE", 97, raising=False)
+    monkeypatch.setattr(leadprep._phone, "PART_SIZE", 97)
+    monkeypatch.setattr(leadprep._phone, "MAX_PART", 150)
     texts = list(example_readings(False)[region])
     values: list[str | None] = [None, *texts[:700], None, None, *texts[:300], *texts[700:],
                                 *texts[::-1][:200], None]

@@ -68,28 +68,30 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
     return "not a valid number for its region"
 
 
-# Values per part when a large column is split across threads: large enough that each part's
-# fixed costs (one pass per region and calling code) stay small, small enough that the parts
-# in flight hold little memory whatever the column's length.
+# A column is split across threads from PART_SIZE values on, in equal slices of at most
+# MAX_PART: each slice's fixed costs (a pass per region and calling code) favour few large
+# slices, memory favours a bound on what the slices in flight hold.
 PART_SIZE = 250_000
+MAX_PART = 500_000
 
 
 def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> pl.DataFrame:
     """One row per input value (nulls stay null): the columns of PHONE_SCHEMA.
 
     The columnar engine answers the usual shapes; phonenumbers answers the rest, once per
-    distinct value of each part. A large column is answered in slices of PART_SIZE, as many
-    at once as polars has threads: many of polars' string kernels run on one core, so two
-    slices on two cores take about two thirds of the time; each slice puts its own answers in
-    order."""
+    distinct value of each part. A large column is answered in slices, as many at once as
+    polars has threads: many of polars' string kernels run on one core, so two slices on two
+    cores take about two thirds of the time; each slice puts its own answers in order."""
     values = values.cast(pl.String)
-    workers = min(pl.thread_pool_size(), -(-values.len() // PART_SIZE))
+    workers = min(pl.thread_pool_size(), values.len() // PART_SIZE)
     if workers < 2:
         return _normalize_part(values, region, policy)
+    rounds = -(-values.len() // (workers * MAX_PART))
+    size = -(-values.len() // (workers * rounds))
     with ThreadPoolExecutor(workers) as pool:
         return pl.concat(pool.map(
-            lambda start: _normalize_part(values.slice(start, PART_SIZE), region, policy),
-            range(0, values.len(), PART_SIZE)))
+            lambda start: _normalize_part(values.slice(start, size), region, policy),
+            range(0, values.len(), size)))
 
 
 def _normalize_part(values: pl.Series, region: str, policy: PhonePolicy) -> pl.DataFrame:

@@ -13,10 +13,16 @@ def rejected_rows(read: ReadResult, validated: ValidatedFrame) -> pl.DataFrame:
     """`_row`, `_line`, `_reasons` (list), `_message`, `_fields` (list, as read), by row."""
     columns = ["_row", "_line", "_reasons", "_message"]
     structural = read.rejects.select(*columns, "_fields")
-    # Content rejects get their fields back as read, from the reader's rows.
-    content = validated.rejected.select(columns).join(
-        read.rows.drop("_line"), on="_row", how="left"
-    ).select(
+    # Content rejects get their fields back as read, from the reader's rows, which are the
+    # validated frame's rows in the same order: a mask picks them, no join or lookup needed.
+    rejected = pl.col("_reasons").list.len() > 0
+    validated_rows = validated.frame.select(columns)
+    if not validated_rows["_row"].equals(read.rows["_row"]):
+        raise RuntimeError("the validated rows are not the rows read, in order")
+    mask = validated_rows.select(rejected).to_series()
+    content = pl.concat([validated_rows.filter(mask),
+                         read.rows.drop("_row", "_line").filter(mask)], how="horizontal")
+    content = content.select(
         *columns,
         pl.concat_list([pl.col(column_name(i)) for i in range(read.width)]).alias("_fields"),
     )
