@@ -144,9 +144,13 @@ _DROPPED_REASON = (
 )
 
 
+_DROPPED_PARTS = pl.List(pl.Struct({"value": pl.String, "reason": pl.String}))
+
+
 def _single_part(parts: pl.DataFrame) -> pl.DataFrame:
+    """A row with one number: no part is ever dropped from it (a bad number rejects the row),
+    so `_dropped_parts` stays null rather than a list per row."""
     ok = pl.col("_ok")
-    dropped = pl.struct(value=pl.col("_part"), reason=_DROPPED_REASON)
     return parts.select(
         "_row",
         _primary=pl.when(ok).then(pl.col("national")),
@@ -156,7 +160,7 @@ def _single_part(parts: pl.DataFrame) -> pl.DataFrame:
         _parts=pl.lit(1, dtype=pl.UInt32),
         _non_nanp=pl.col("accepted") & ~ok,
         _first_reason=pl.col("reason"),
-        _dropped_parts=pl.concat_list(dropped).list.head((~ok).cast(pl.Int64)),
+        _dropped_parts=pl.lit(None, dtype=_DROPPED_PARTS),
     )
 
 
