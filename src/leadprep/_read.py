@@ -306,7 +306,7 @@ def _check_shapes(
             _too_large=pl.col("fields").list.eval(
                 pl.element().str.len_bytes() > max_field_size).list.any(),
         ))
-    checked, reasons = _flagged(pl.concat(parts).sort("_row"), width, dialect)
+    checked, reasons = _flagged(_in_row_order(parts), width, dialect)
     failed = pl.col("_failed")
     good_ids: list[pl.Expr] = [pl.col("_row"), pl.col("line").cast(pl.Int64).alias("_line")]
     good = [pl.concat([readable.filter(pl.col("count") == width).select(good_ids), columns],
@@ -317,7 +317,7 @@ def _check_shapes(
         good.append(others.with_columns(fields=fields).select(
             *good_ids, *[pl.col("fields").list.get(i).alias(column_name(i))
                          for i in range(width)]))
-    rows = good[0] if len(good) == 1 else pl.concat(good).sort("_row")
+    rows = _in_row_order(good)
     bad = checked.filter(failed).with_columns(_reasons=reasons)
     rejects = bad.select(
         "_row",
@@ -329,6 +329,13 @@ def _check_shapes(
     return rows, rejects
 
 
+def _in_row_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """The parts as one frame in `_row` order; a single part (the usual case) is not sorted
+    again."""
+    filled = [part for part in parts if part.height] or parts[:1]
+    return filled[0] if len(filled) == 1 else pl.concat(filled).sort("_row")
+
+
 def _flagged(
     body: pl.DataFrame, width: int, dialect: Dialect
 ) -> tuple[pl.DataFrame, pl.Expr]:
@@ -337,8 +344,8 @@ def _flagged(
     # A control character or a bad line stops a record before it is counted: count it now.
     uncounted = body.filter(count.is_null())
     if uncounted.height:
-        body = pl.concat([body.filter(count.is_not_null()), uncounted.with_columns(
-            count=record_fields(uncounted, dialect).list.len().cast(pl.UInt32))]).sort("_row")
+        body = _in_row_order([body.filter(count.is_not_null()), uncounted.with_columns(
+            count=record_fields(uncounted, dialect).list.len().cast(pl.UInt32))])
     codes = [
         (blank, RejectCode.BLANK_ROW),
         (~blank & (count < width), RejectCode.TOO_FEW_FIELDS),
