@@ -104,8 +104,7 @@ MAX_NULL_PATTERNS = 64
 
 
 def lead_bodies(frame: pl.DataFrame) -> pl.Series:
-    """Each lead's JSON object without its braces (keys in the API's order, null fields
-    omitted); the batch writer adds the braces as it joins them.
+    """Each lead's JSON object (keys in the API's order, null fields omitted).
 
     Leads are grouped by which fields they lack, and each group's structs, built from the
     fields it has, go through polars' JSON encoder at once: no null to strip afterwards.
@@ -120,7 +119,9 @@ def lead_bodies(frame: pl.DataFrame) -> pl.Series:
     grouped = frame.with_row_index("_i").with_columns(mask)
     if grouped["_mask"].n_unique() > MAX_NULL_PATTERNS:
         members = [_lead_member(frame, f) for f in frame.columns]
-        return frame.select(_json_members(members).alias("lead"))["lead"]
+        return frame.select(
+            pl.concat_str([pl.lit("{"), _json_members(members), pl.lit("}")]).alias("lead")
+        )["lead"]
     parts = [
         part.select("_i", _encode_present(leaves, int(str(key[0]))).alias("lead"))
         for key, part in grouped.partition_by("_mask", as_dict=True).items()
@@ -141,10 +142,10 @@ def _leaves(frame: pl.DataFrame) -> list[tuple[str, str | None, pl.Expr]]:
 
 
 def _encode_present(leaves: list[tuple[str, str | None, pl.Expr]], mask: int) -> pl.Expr:
-    """The JSON of the leaves whose bit is set in `mask`, braces stripped."""
+    """The JSON object of the leaves whose bit is set in `mask`."""
     present = [leaf for i, leaf in enumerate(leaves) if mask >> i & 1]
     if not present:
-        return pl.lit("")
+        return pl.lit("{}")
     members: list[pl.Expr] = []
     for field in dict.fromkeys(f for f, _, _ in present):
         inner = [(k, e) for f, k, e in present if f == field]
@@ -153,7 +154,7 @@ def _encode_present(leaves: list[tuple[str, str | None, pl.Expr]], mask: int) ->
         else:
             members.append(pl.struct([e.cast(pl.String).alias(str(k)) for k, e in inner])
                            .alias(field))
-    return pl.struct(members).struct.json_encode().str.slice(1).str.head(-1)
+    return pl.struct(members).struct.json_encode()
 
 
 def emit(
@@ -274,7 +275,7 @@ def _write_batches(
     file writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     directory = stage / BATCH_DIR
     directory.mkdir()
-    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n{'
+    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
     frame = leads.frame.drop("_row")
     step = batch_size * EMIT_CHUNK_BATCHES
 
@@ -282,7 +283,7 @@ def _write_batches(
         bodies = lead_bodies(frame.slice(start, step)).to_frame("lead").with_row_index("_i")
         # One document per batch, joined by polars: head + "{lead},\n{lead}…" + tail.
         documents = bodies.group_by(pl.col("_i") // batch_size, maintain_order=True).agg(
-            pl.concat_str([pl.lit(head), pl.col("lead").str.join("},\n{"), pl.lit("}\n]}\n")])
+            pl.concat_str([pl.lit(head), pl.col("lead").str.join(",\n"), pl.lit("\n]}\n")])
             .alias("document")
         )["document"].cast(pl.Binary)
         for offset, document in enumerate(documents):
