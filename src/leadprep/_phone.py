@@ -1,8 +1,8 @@
 """Phone normalization: the same answers as phonenumbers (SPEC section 5).
 
 `normalize` answers a column: the columnar engine (_phone_fast) settles the usual shapes and
-phonenumbers itself the rest, once per distinct value; `normalize_one` is the reference, a
-direct phonenumbers call, that the engine is tested against.
+phonenumbers itself the rest, once per distinct value in each slice; `normalize_one` is the
+reference, a direct phonenumbers call, that the engine is tested against.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ A value takes the columnar path when it is ASCII digits with punctuation phonenu
 (spaces, - . ( ) / and their Unicode look-alikes), at most one leading +, and a common
 extension ("x12", "ext. 12", "extension 12"). Everything else (letters, other extension forms,
 full-width digits, tel: URIs, regions with national-prefix transform rules, a + not followed by
-a country code) is answered by phonenumbers itself, once per distinct value. The replay follows
-phonenumberutil.parse step by step; tests/test_phone_engine.py proves it value for value.
+a country code) is answered by phonenumbers itself, once per distinct value of each slice
+normalize() hands over. The replay follows phonenumberutil.parse step by step;
+tests/test_phone_engine.py proves it value for value.
 """
 
 from __future__ import annotations
