@@ -91,7 +91,7 @@ def line_starts(lines: pl.DataFrame) -> dict[int, int]:
 
 
 def parse_records(
-    lines: pl.DataFrame, dialect: Dialect, path: str, *, controls: bool = True
+    lines: pl.DataFrame, dialect: Dialect, path: str, *, controls: bool
 ) -> pl.DataFrame:
     """Records in file order: `line`, `last_line`, `malformed`, `control` (a field holds a
     control character), `maybe_blank`, `quoted`, and either `text` (a simple single-line
@@ -99,7 +99,7 @@ def parse_records(
 
     Simple records are not split here: `record_fields` splits the few that are needed as lists
     and `read_simple` reads the rest as columns. `controls=False` says the data holds no
-    control byte, which spares a regex over every line."""
+    control character, which spares a regex over every line."""
     d, q = dialect.delimiter, dialect.quote_char
     text = pl.col("text")
     if q is None:
@@ -151,12 +151,12 @@ def parse_records(
 
 
 def _split_simple(dialect: Dialect) -> pl.Expr:
+    """The fields of a simple record (`text`), by the regex only when the line is `quoted`."""
     d, q = dialect.delimiter, dialect.quote_char
     split = pl.col("text").str.split(d)
     if q is None:
         return split
-    return pl.when(pl.col("text").str.contains(q, literal=True)).then(
-        _split_quoted(pl.col("text"), d, q)).otherwise(split)
+    return pl.when(pl.col("quoted")).then(_split_quoted(pl.col("text"), d, q)).otherwise(split)
 
 
 def record_fields(records: pl.DataFrame, dialect: Dialect) -> pl.Series:

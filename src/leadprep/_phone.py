@@ -68,9 +68,9 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
     return "not a valid number for its region"
 
 
-# A column is split across threads from PART_SIZE values on, in equal slices of at most
-# MAX_PART: each slice's fixed costs (a pass per region and calling code) favour few large
-# slices, memory favours a bound on what the slices in flight hold.
+# A column is split across threads once it holds PART_SIZE values per thread, in equal slices
+# of at most MAX_PART: each slice's fixed costs (a pass per region and calling code) favour few
+# large slices, memory favours a bound on what the slices in flight hold.
 PART_SIZE = 250_000
 MAX_PART = 1_000_000
 
@@ -79,7 +79,7 @@ def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> 
     """One row per input value (nulls stay null): the columns of PHONE_SCHEMA.
 
     The columnar engine answers the usual shapes; phonenumbers answers the rest, once per
-    distinct value of each part. A large column is answered in slices, as many at once as
+    distinct value of each slice. A large column is answered in slices, as many at once as
     polars has threads: many of polars' string kernels run on one core, so two slices on two
     cores take about two thirds of the time; each slice puts its own answers in order."""
     values = values.cast(pl.String)

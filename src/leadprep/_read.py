@@ -295,9 +295,11 @@ def _check_shapes(
     whole = source if readable.height == body.height else None
     columns, counts = read_simple(readable["text"], width, dialect, whole)
     readable = readable.with_columns(count=counts)
+    unreadable = plain.filter(pl.col("control") | pl.col("_bad_encoding"))
     parts = [readable.with_columns(_blank=pl.lit(False), _too_large=pl.lit(False)),
-             plain.filter(pl.col("control") | pl.col("_bad_encoding")).with_columns(
-                 count=pl.lit(None, pl.UInt32), _blank=pl.lit(False), _too_large=pl.lit(False))]
+             unreadable.with_columns(
+                 count=record_fields(unreadable, dialect).list.len().cast(pl.UInt32),
+                 _blank=pl.lit(False), _too_large=pl.lit(False))]
     if maybe.height:
         fields = record_fields(maybe, dialect)
         parts.append(maybe.with_columns(fields=fields).with_columns(
@@ -306,15 +308,14 @@ def _check_shapes(
             _too_large=pl.col("fields").list.eval(
                 pl.element().str.len_bytes() > max_field_size).list.any(),
         ))
-    checked, reasons = _flagged(_in_row_order(parts), width, dialect)
+    checked, reasons = _flagged(_in_row_order(parts), width)
     failed = pl.col("_failed")
     good_ids: list[pl.Expr] = [pl.col("_row"), pl.col("line").cast(pl.Int64).alias("_line")]
     good = [pl.concat([readable.filter(pl.col("count") == width).select(good_ids), columns],
                       how="horizontal")]
     others = checked.filter(~failed & unsure)
-    if others.height:  # good records read as lists (multi-line or odd quotes, or maybe blank)
-        fields = record_fields(others, dialect)
-        good.append(others.with_columns(fields=fields).select(
+    if others.height:  # good records already split (multi-line or odd quotes, maybe blank)
+        good.append(others.select(
             *good_ids, *[pl.col("fields").list.get(i).alias(column_name(i))
                          for i in range(width)]))
     rows = _in_row_order(good)
@@ -336,16 +337,9 @@ def _in_row_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return filled[0] if len(filled) == 1 else pl.concat(filled).sort("_row")
 
 
-def _flagged(
-    body: pl.DataFrame, width: int, dialect: Dialect
-) -> tuple[pl.DataFrame, pl.Expr]:
+def _flagged(body: pl.DataFrame, width: int) -> tuple[pl.DataFrame, pl.Expr]:
     """The records with `_failed`, and the expression of a failing record's reason list."""
     blank, count = pl.col("_blank"), pl.col("count")
-    # A control character or a bad line stops a record before it is counted: count it now.
-    uncounted = body.filter(count.is_null())
-    if uncounted.height:
-        body = _in_row_order([body.filter(count.is_not_null()), uncounted.with_columns(
-            count=record_fields(uncounted, dialect).list.len().cast(pl.UInt32))])
     codes = [
         (blank, RejectCode.BLANK_ROW),
         (~blank & (count < width), RejectCode.TOO_FEW_FIELDS),

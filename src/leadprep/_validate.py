@@ -237,14 +237,11 @@ def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _repeats(keyed: pl.DataFrame) -> pl.DataFrame:
-    """`_row` and `_first_row` of each row whose `_key` an earlier row (by `_row`) has.
-
-    Equal keys have equal hashes, so only rows whose hash repeats can repeat a key; the keys
-    are compared on those few rows. (First-distinct on a million strings costs ten times what
-    it does on their 64-bit hashes.)"""
-    keyed = keyed.sort("_row").with_columns(_hash=pl.col("_key").hash())
-    repeated = keyed.filter(~pl.col("_hash").is_first_distinct())["_hash"]
-    suspects = keyed.filter(pl.col("_hash").is_in(repeated.implode()))
+    """`_row` and `_first_row` of each row whose `_key` an earlier row (by `_row`) has; the
+    first row of each repeated key is looked up among the rows holding a repeated key only."""
+    keyed = keyed.sort("_row")
+    repeated = keyed.filter(~pl.col("_key").is_first_distinct())["_key"]
+    suspects = keyed.filter(pl.col("_key").is_in(repeated.implode()))
     return suspects.with_columns(_first_row=pl.col("_row").first().over("_key")).filter(
         pl.col("_row") != pl.col("_first_row")).select("_row", "_first_row")
 
