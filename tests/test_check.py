@@ -444,7 +444,7 @@ def quirk(name: str) -> Any:
     def make(tmp_path: Path) -> tuple[Path, Path]:
         cfg = tmp_path / "quirk.toml"
         cfg.write_text(MINIMAL)
-        return DATA / "quirks" / name, cfg
+        return DATA / "hostile" / name, cfg
 
     return make
 

@@ -1,6 +1,6 @@
-"""One fixture per lead-file quirk in tests/data/quirks, each with a `<name>.expected.json`.
+"""One fixture per lead-file quirk in tests/data/hostile, each with a `<name>.expected.json`.
 
-The sidecar keys are described in tests/data/quirks/make_fixtures.py, which made the files.
+The sidecar keys are described in tests/data/hostile/make_fixtures.py, which made the files.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from leadprep import FileErrorCode, InputFileError
 from leadprep._read import ReadOptions, ReadResult, read
 
-QUIRKS = Path(__file__).parent / "data" / "quirks"
+QUIRKS = Path(__file__).parent / "data" / "hostile"
 SIDECAR = ".expected.json"
 EXPECTED = sorted(QUIRKS.glob(f"*{SIDECAR}"))
 

@@ -1,6 +1,6 @@
 """Regenerate the quirk fixtures and their `<name>.expected.json` sidecars.
 
-    python tests/data/quirks/make_fixtures.py
+    python tests/data/hostile/make_fixtures.py
 
 The generated files are kept in the tree; this script only documents how the bytes were made
 (many fixtures hold NULs, bare CRs, BOMs or legacy encodings that editors silently "fix").
