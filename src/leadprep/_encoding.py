@@ -69,7 +69,7 @@ def decode_file(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
     if bom_encoding is not None:
         body = raw[bom_length:]
         return DecodedText(
-            _transcode(path, body, bom_encoding), bom_encoding, 1.0, "bom", True
+            _transcode(path, body, bom_encoding, bom_length), bom_encoding, 1.0, "bom", True
         )
     utf16 = _sniff_utf16_nul_pattern(raw)
     if utf16 is not None:
@@ -224,29 +224,37 @@ def _decode_with_option(
         body, has_bom = raw[3:], True
     if name in ("utf-16", "utf-32") and not has_bom:
         name = name + "-le"
-    return DecodedText(_transcode(path, body, name), name, 1.0, "option", has_bom)
+    skipped = len(raw) - len(body)
+    return DecodedText(_transcode(path, body, name, skipped), name, 1.0, "option", has_bom)
 
 
-def _transcode(path: Path, body: bytes, encoding: str) -> bytes:
-    """Decode in chunks and re-encode as UTF-8: no whole-file Python string."""
+def _transcode(path: Path, body: bytes, encoding: str, skipped: int = 0) -> bytes:
+    """Decode in chunks and re-encode as UTF-8: no whole-file Python string. `skipped`: bytes
+    of the file before `body` (a BOM), counted in an error's offset."""
     if encoding in ("utf-8", "ascii") and _is_utf8(body):
         return body
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     out = bytearray()
     view = memoryview(body)
-    offset = 0
+    end, final = 0, False
     try:
         for offset in range(0, len(body), _CHUNK):
-            out += decoder.decode(view[offset : offset + _CHUNK]).encode("utf-8")
+            end = min(offset + _CHUNK, len(body))
+            out += decoder.decode(view[offset:end]).encode("utf-8")
+        end, final = len(body), True
         out += decoder.decode(b"", final=True).encode("utf-8")
     except UnicodeDecodeError as exc:
-        position = offset + exc.start
-        line = body.count(b"\n", 0, position) + 1
+        # exc.object is what the decoder held: the bytes carried over from the last chunk (a
+        # split character) and this chunk, which ends at `end`.
+        position = end - len(exc.object) + exc.start
+        line = body[:position].decode(encoding, "replace").count("\n") + 1
+        what = (f"the file ends inside a {encoding} character (cut short?)" if final
+                else f"not valid {encoding}")
         raise InputFileError(
             FileErrorCode.UNDECIDABLE_ENCODING,
             path,
-            f"byte 0x{body[position]:02X} at offset {position} is not valid {encoding}; "
-            "pass the right one with --encoding",
+            f"byte 0x{body[position]:02X} at offset {skipped + position}: {what}; "
+            "pass the right encoding with --encoding",
             line=line,
         ) from None
     return bytes(out)
