@@ -19,9 +19,15 @@ Sidecar keys (all optional except as noted):
   detection         {key: value} compared with ReadResult.detection
   encoding_one_of   the detected encoding must be one of these
   python_csv        false when Python's csv module is not a valid yardstick for the record count
+  python_csv_why    ... and why (required with python_csv false)
   file_error        the read must raise InputFileError with this code ...
   line              ... and this .line
   message_contains  ... and this text (case-insensitive) in the message
+  cli_mapping       [mapping.columns] for `leadprep convert` / `check` (tests/test_hostile_cli.py);
+                    default: EXTERN_ID = "id", LEAD_PHONE = "phone" when the header has both,
+                    else EXTERN_ID = 0, LEAD_PHONE = 1 by index
+  cli_file_error    the file reads, but convert and check must stop with this file error code
+                    (a mapped header that is ambiguous or blank)
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import codecs
 import gzip
 import io
 import json
+import random
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -134,6 +141,23 @@ def quoting_fixtures() -> None:
         {"header": H4, "rows": [[2, ["2", "Ann", "Lee", "212-555-0002"]]],
          "rejects": [[1, ["MALFORMED_QUOTING"]]]},
     )
+    # `Bob, "Smith, Jr"`: the space makes the quote a plain character (csv.reader and RFC 4180
+    # agree), so the comma inside splits the field. Never shifted: the row either has one field
+    # too many (rejected) or is read exactly as csv.reader reads it.
+    write(
+        "space_before_quote.csv",
+        lf(H4_LINE, '1,Bob, "Smith, Jr",212-555-0001', "2,Ann,Lee,212-555-0002",
+           '3,Cy, "Day",212-555-0003', '4, "Poe, Bob",,212-555-0004',
+           '5, "Fox, Dee",212-555-0005'),
+        {"header": H4,
+         "rows": [[2, ["2", "Ann", "Lee", "212-555-0002"]],
+                  [3, ["3", "Cy", ' "Day"', "212-555-0003"]],
+                  [5, ["5", ' "Fox', ' Dee"', "212-555-0005"]]],
+         "rejects": [[1, ["TOO_MANY_FIELDS"]], [4, ["TOO_MANY_FIELDS"]]],
+         "reject_fields": [[1, ["1", "Bob", ' "Smith', ' Jr"', "212-555-0001"]],
+                           [4, ["4", ' "Poe', ' Bob"', "", "212-555-0004"]]],
+         "rows_read": 5},
+    )
     write(
         "inner_quote.csv",
         lf(H4_LINE, '1,Pat,O"Neil,212-555-0001', '2,Dwayne "The Rock",Johnson,212-555-0002',
@@ -224,8 +248,9 @@ def control_fixtures() -> None:
         lf(H4_LINE, line(ok[0]), "2,Bob\rby,Poe,212-555-0002", line(ok[2])),
         {"header": H4, "rows": numbered([ok[0], ok[2]]), "rejects": [[2, ["CONTROL_CHARACTER"]]],
          "lines": [[3, 4]], "detection": {"line_ending": "LF"},
-         # csv.reader ends a record at the bare CR; the spec makes it one record.
-         "python_csv": False},
+         "python_csv": False,
+         "python_csv_why": "csv.reader ends a record at a bare CR in an unquoted field; the spec "
+                           "makes the line one record, rejected as CONTROL_CHARACTER"},
     )
     write(
         "bare_cr_quoted.csv",
@@ -340,7 +365,41 @@ def encoding_fixtures() -> None:
          "detection": {"encoding": "utf-16-le", "bom": False, "encoding_source": "nul-pattern",
                        "delimiter": ","}},
     )
+    write(
+        "utf16be_nobom.csv",
+        lf(",".join(h), *(line(r) for r in rows)).encode("utf-16-be"),
+        {"header": h, "rows": numbered(rows), "rejects": [],
+         "detection": {"encoding": "utf-16-be", "bom": False, "encoding_source": "nul-pattern",
+                       "delimiter": ","}},
+    )
+    ok = people(4)
+    write(
+        "utf16le_nobom_ascii.csv",
+        crlf(H4_LINE, *(line(r) for r in ok)).encode("utf-16-le"),
+        {"header": H4, "rows": numbered(ok), "rejects": [],
+         "detection": {"encoding": "utf-16-le", "bom": False, "encoding_source": "nul-pattern",
+                       "delimiter": ",", "line_ending": "CRLF"}},
+    )
     hn = ["id", "first_name", "last_name", "note"]
+    # The smallest cp1252 file: one row, the four characters lead files mostly hold.
+    write(
+        "cp1252_tiny.csv",
+        crlf("id,name,note", "1,Peña,“VIP” €5").encode("cp1252"),
+        {"header": ["id", "name", "note"], "rows": [[1, ["1", "Peña", "“VIP” €5"]]],
+         "rejects": [], "detection": {"encoding": "cp1252"}},
+    )
+    # Well past 64 KiB, with “ ” € ñ on every row from the first.
+    big_rows = [[str(i), f"Iñigo {i}", "Muñoz", f"“VIP” budget €{i}.00 – señor"]
+                for i in range(1, 2001)]
+    big = crlf(",".join(hn), *(line(r) for r in big_rows)).encode("cp1252")
+    assert len(big) > 65536 * 1.5
+    write(
+        "cp1252_large.csv",
+        big,
+        {"header": hn, "n_rows": 2000, "rejects": [], "rows_read": 2000,
+         "some_rows": [[1, big_rows[0]], [1000, big_rows[999]], [2000, big_rows[1999]]],
+         "detection": {"encoding": "cp1252", "delimiter": ","}},
+    )
     cp_rows = [["1", "José", "Peña", "Prefers “morning” calls"],
                ["2", "Zoë", "Muñoz", "Budget €1.200 – firm"],
                ["3", "Iñigo", "Núñez", "Señor “VIP”"],
@@ -539,6 +598,18 @@ def header_fixtures() -> None:
          "rejects": [[2, ["BLANK_ROW"]], [3, ["BLANK_ROW"]], [4, ["BLANK_ROW"]]],
          "rows_read": 5, "lines": [[2, 3], [5, 6]]},
     )
+    # Rows of delimiters only, as spreadsheets write them: as wide as the header, wider (the
+    # widest row elsewhere) or narrower. No data in them, so no shift: BLANK_ROW, not a count.
+    ok = people(3)
+    write(
+        "comma_only_rows.csv",
+        crlf(H4_LINE, line(ok[0]), ",,,", ",,,,", ",,", line(ok[1]), ",,,,,,,,", line(ok[2]),
+             ",,,,", ",,,"),
+        {"header": H4, "rows": [[1, ok[0]], [5, ok[1]], [7, ok[2]]],
+         "rejects": [[n, ["BLANK_ROW"]] for n in (2, 3, 4, 6, 8, 9)],
+         "reject_fields": [[3, ["", "", "", "", ""]], [4, ["", "", ""]]],
+         "rows_read": 9, "lines": [[5, 6], [9, 10]]},
+    )
     h = ["id", "first_name", "last_name", "phone", "notes"]
     rows = [["1", "NA", "null", "N/A", "#N/A"], ["2", "NULL", "None", "nan", "-"],
             ["3", "Ann", "", "", "NaN"], ["4", "n/a", "Nil", "#VALUE!", "none"]]
@@ -560,6 +631,53 @@ def header_fixtures() -> None:
     )
 
 
+def duplicate_and_blank_header_fixtures() -> None:
+    """The reader keeps the header as it is; a mapped name that matches two columns (compared
+    without case and surrounding whitespace) or a mapped column with no name stops the run."""
+    ok = people(3)
+    h = ["id", "phone", "first_name", "phone"]
+    rows = [[r[0], r[3], r[1], "212-555-9999"] for r in ok]
+    write(
+        "duplicate_headers.csv",
+        lf(",".join(h), *(line(r) for r in rows)),
+        {"header": h, "rows": numbered(rows), "rejects": [],
+         "cli_file_error": "AMBIGUOUS_HEADER"},
+    )
+    h = ["id", "Phone", "phone ", " PHONE"]
+    rows = [[r[0], r[3], "212-555-9998", "212-555-9999"] for r in ok]
+    write(
+        "duplicate_headers_variants.csv",
+        lf(",".join(h), *(line(r) for r in rows)),
+        {"header": h, "rows": numbered(rows), "rejects": [],
+         "cli_file_error": "AMBIGUOUS_HEADER"},
+    )
+    # Two "note" columns nobody maps: nothing is ambiguous.
+    h = ["id", "phone", "Note", "note "]
+    rows = [[r[0], r[3], "first", "second"] for r in ok]
+    write(
+        "duplicate_headers_unmapped.csv",
+        lf(",".join(h), *(line(r) for r in rows)),
+        {"header": h, "rows": numbered(rows), "rejects": []},
+    )
+    # Blank and whitespace-only names of columns nobody maps: tolerated.
+    h = ["id", "", "phone", " "]
+    rows = [[r[0], r[1], r[3], r[2]] for r in ok]
+    write(
+        "blank_headers.csv",
+        lf(",".join(h), *(line(r) for r in rows)),
+        {"header": h, "rows": numbered(rows), "rejects": []},
+    )
+    # The phone column has no name and is mapped by index.
+    h = ["id", "first_name", "  ", "last_name"]
+    rows = [[r[0], r[1], r[3], r[2]] for r in ok]
+    write(
+        "blank_header_mapped.csv",
+        lf(",".join(h), *(line(r) for r in rows)),
+        {"header": h, "rows": numbered(rows), "rejects": [],
+         "cli_mapping": {"EXTERN_ID": 0, "LEAD_PHONE": 2}, "cli_file_error": "BLANK_HEADER"},
+    )
+
+
 def binary_fixtures() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -575,6 +693,12 @@ def binary_fixtures() -> None:
     ok = people(3)
     write("gzip.csv", gzip.compress(lf(H4_LINE, *(line(r) for r in ok)).encode(), mtime=0),
           {"file_error": "BINARY_FILE", "message_contains": "gzip"})
+    # An old Excel workbook: the OLE2 compound-file signature, then its header sector.
+    write("fake_xls.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+          {"file_error": "BINARY_FILE", "message_contains": "xls"})
+    # Bytes with no known signature: an executable, an image, a disk dump.
+    noise = random.Random(20261101).randbytes(2048)
+    write("binary.csv", noise, {"file_error": "BINARY_FILE", "message_contains": "not a text"})
 
 
 def main() -> None:
@@ -589,6 +713,7 @@ def main() -> None:
     empty_fixtures()
     delimiter_fixtures()
     header_fixtures()
+    duplicate_and_blank_header_fixtures()
     binary_fixtures()
 
 
