@@ -17,15 +17,15 @@ import pytest
 from leadprep import FileErrorCode, InputFileError
 from leadprep._read import ReadOptions, ReadResult, read
 
-QUIRKS = Path(__file__).parent / "data" / "hostile"
+HOSTILE = Path(__file__).parent / "data" / "hostile"
 SIDECAR = ".expected.json"
-EXPECTED = sorted(QUIRKS.glob(f"*{SIDECAR}"))
+EXPECTED = sorted(HOSTILE.glob(f"*{SIDECAR}"))
 
 
 def fixture_for(sidecar: Path) -> Path:
     stem = sidecar.name.removesuffix(SIDECAR)
     found = [
-        p for p in QUIRKS.iterdir()
+        p for p in HOSTILE.iterdir()
         if p.name.split(".")[0] == stem and not p.name.endswith(SIDECAR) and p.suffix != ".py"
     ]
     assert len(found) == 1, f"{sidecar.name}: expected exactly one data file, found {found}"
