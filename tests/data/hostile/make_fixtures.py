@@ -352,6 +352,13 @@ def encoding_fixtures() -> None:
         {"header": xl_h, "rows": numbered(xl_rows), "rejects": [], "lines": [[2, 4]],
          "detection": {"encoding": "utf-16-le", "delimiter": "\t", "line_ending": "CRLF"}},
     )
+    # A UTF-16 copy cut short: an odd number of bytes, the last one half a character.
+    write(
+        "utf16le_cut_short.csv",
+        codecs.BOM_UTF16_LE + text.encode("utf-16-le") + b"5",
+        {"file_error": "UNDECIDABLE_ENCODING", "line": 5,
+         "message_contains": f"offset {2 + 2 * len(text)}: the file ends inside"},
+    )
     write(
         "utf16be_bom.csv",
         codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
