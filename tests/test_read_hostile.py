@@ -4,11 +4,15 @@ that the corpus, the properties and the fuzzer found, one test each."""
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 
+import polars as pl
 import pytest
+from typer.testing import CliRunner
 
 from leadprep import FileErrorCode, InputFileError
+from leadprep._cli import app
 from leadprep._read import ReadOptions, read
 
 H4 = "id,first_name,last_name,phone"
@@ -55,3 +59,75 @@ def test_a_bad_byte_past_the_first_megabyte_is_placed_exactly(tmp_path: Path) ->
     assert error.code == FileErrorCode.UNDECIDABLE_ENCODING
     assert f"byte 0xFF at offset {len(body)}" in str(error), str(error)
     assert error.line == 20_002
+
+
+# --- generated: too big to keep in the corpus ----------------------------------------------
+
+
+def _people(first: int, last: int) -> list[str]:
+    return [f"{i},Name{i},Last{i},{200 + i % 800}-555-{i % 10_000:04d}" for i in range(first, last)]
+
+
+@pytest.fixture(scope="module")
+def ragged_late(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """210,000 rows; row 200,003 is short and row 200,007 long (`Smith, Jr` unquoted)."""
+    lines = _people(1, 210_001)
+    lines[200_002] = "200003,Name200003,212-555-0001"
+    lines[200_006] = "200007,Name200007,Smith, Jr,212-555-0002"
+    path = tmp_path_factory.mktemp("late") / "late.csv"
+    path.write_text(H4 + "\r\n" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_a_short_and_a_long_row_past_row_200000_are_the_only_rejects(ragged_late: Path) -> None:
+    result = read(ragged_late)
+    assert result.rows_read == 210_000
+    assert {row: list(reasons) for row, reasons
+            in result.rejects.select("_row", "_reasons").iter_rows()} == {
+        200_003: ["TOO_FEW_FIELDS"], 200_007: ["TOO_MANY_FIELDS"]}
+    assert result.rejects["_fields"].to_list() == [
+        ["200003", "Name200003", "212-555-0001"],
+        ["200007", "Name200007", "Smith", " Jr", "212-555-0002"]]
+    around = result.rows.filter(pl.col("_row").is_in([200_002, 200_004, 200_006, 200_008]))
+    assert around.select("_row", "_line", "_c0", "_c3").rows() == [
+        (200_002, 200_003, "200002", "202-555-0002"), (200_004, 200_005, "200004", "204-555-0004"),
+        (200_006, 200_007, "200006", "206-555-0006"), (200_008, 200_009, "200008", "208-555-0008")]
+
+
+def test_check_of_the_same_file_rejects_those_two_rows_for_their_shape(
+        ragged_late: Path, tmp_path: Path) -> None:
+    config = tmp_path / "leadprep.toml"
+    config.write_text('[mapping.columns]\nEXTERN_ID = "id"\nLEAD_PHONE = "phone"\n')
+    done = CliRunner().invoke(app, ["check", str(ragged_late), "--config", str(config),
+                                    "--json"])
+    report = json.loads(done.stdout)
+    assert report["stats"]["rows_read"] == 210_000
+    assert report["stats"]["accepted"] + report["stats"]["rejected"] == 210_000
+    assert report["reasons"]["TOO_FEW_FIELDS"] == 1 and report["reasons"]["TOO_MANY_FIELDS"] == 1
+    assert [e["row"] for e in report["examples"]["TOO_FEW_FIELDS"]] == [200_003]
+    assert [e["row"] for e in report["examples"]["TOO_MANY_FIELDS"]] == [200_007]
+
+
+@pytest.mark.slow
+def test_a_100_mb_field_is_rejected_as_too_large_and_the_rows_around_it_kept(
+        tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.write(b"id,first_name,last_name,phone\n1,Ann,Lee,212-555-0001\n2,Bob,")
+        chunk = b"x" * (1 << 20)
+        for _ in range(100):
+            handle.write(chunk)
+        handle.write(b",212-555-0002\n3,Cy,Day,212-555-0003\n")
+    result = read(path)
+    assert result.rows_read == 3
+    assert result.rejects.select("_row", "_reasons").rows() == [(2, ["FIELD_TOO_LARGE"])]
+    assert result.rows.select("_row", "_c1").rows() == [(1, "Ann"), (3, "Cy")]
+
+    config = tmp_path / "leadprep.toml"
+    config.write_text('[mapping.columns]\nEXTERN_ID = "id"\nLEAD_PHONE = "phone"\n')
+    done = CliRunner().invoke(app, ["convert", str(path), "--config", str(config),
+                                    "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.stdout + done.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (summary["rows_read"], summary["accepted"], summary["rejected"]) == (3, 2, 1)
+    assert summary["reasons"] == {"FIELD_TOO_LARGE": 1}
