@@ -97,7 +97,10 @@ def tables(
     """(header, rows): 2-5 unique non-empty names; 1-10 rows, none of them all blank."""
     letters = _CP1252_LETTERS + _CP1252_OTHERS if cp1252 else _UNICODE_LETTERS
     header = draw(st.lists(_header_names(letters), min_size=2, max_size=5, unique=True))
-    return header, draw(_rows(len(header), letters, punctuation))
+    # U+FEFF in a field (files glued after a BOM) is text, not a byte-order mark: weighted
+    # like the punctuation, so that it often starts a row.
+    pieces = punctuation if cp1252 else punctuation + "\ufeff"
+    return header, draw(_rows(len(header), letters, pieces))
 
 
 def _write(

@@ -41,6 +41,7 @@ _TAB_NAMES = ("\\t", "tab")
 _HEAD_RECORDS = 50
 # Lines whose byte offsets are kept, so a body starting among them can be read in place.
 _HEAD_LINES = 1000
+_BOM = "\ufeff"
 _LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
 
 
@@ -285,9 +286,11 @@ def _check_shapes(
     """Good records as columns, and the rejects with their reasons and fields as read.
     `source`: where the body's lines are in the file, or None."""
     # Records a line alone cannot settle (maybe blank, maybe a field too large, read by the
-    # state machine) are split into fields; the rest are read as columns by polars.
+    # state machine) are split into fields; the rest are read as columns by polars. So is a
+    # line starting with U+FEFF: polars drops it when its buffer starts with one.
     unsure = (pl.col("maybe_blank") | pl.col("text").is_null()
-              | (pl.col("text").str.len_bytes() > max_field_size))
+              | (pl.col("text").str.len_bytes() > max_field_size)
+              | pl.col("text").str.starts_with(_BOM))
     maybe = body.filter(unsure)
     plain = body.filter(~unsure)
     readable = plain.filter(~pl.col("control") & ~pl.col("_bad_encoding"))
