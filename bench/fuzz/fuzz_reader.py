@@ -16,7 +16,8 @@ any corpus directory given on the command line, where it keeps what it learns (a
 directory when none is given; give one to resume a run). A crashing input is written to
 bench/fuzz/crashes/ (or -artifact_prefix); copy it to tests/data/hostile/fuzz/, where
 tests/test_fuzz_replay.py replays every file.
-Any libFuzzer flag can be passed (-max_len, -timeout, -jobs, -runs, ...).
+Any libFuzzer flag can be passed (-max_len, -timeout, -jobs, -runs, ...); files named on the
+command line instead of directories are run once each (a crash replayed).
 """
 
 from __future__ import annotations
@@ -115,9 +116,11 @@ def _seed_corpus() -> Path:
 def main() -> None:
     argv = list(sys.argv)
     flags = [a for a in argv[1:] if a.startswith("-")]
-    if len(flags) == len(argv) - 1:  # no corpus directory given: new inputs go to a temp one
+    paths = [a for a in argv[1:] if not a.startswith("-")]
+    if not paths:  # no corpus directory given: new inputs go to a temporary one
         argv.append(tempfile.mkdtemp(prefix="leadprep-fuzz-corpus-"))
-    argv.append(str(_seed_corpus()))  # read, never written to
+    if all(Path(p).is_dir() for p in paths):  # fuzzing, not replaying files given by name
+        argv.append(str(_seed_corpus()))  # read, never written to
     if not any(a.startswith("-artifact_prefix=") for a in flags):
         crashes = Path(__file__).parent / "crashes"
         crashes.mkdir(exist_ok=True)
