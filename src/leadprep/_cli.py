@@ -171,8 +171,9 @@ def convert_command(
                                  quote_char=quote_char, header=header)
         refuse_unsafe_target("--report", report, file)
         with _progress(len(STAGES)) as progress:
+            # The report looks at every row: it needs the file read whole, not in blocks.
             result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
-                             progress=progress)
+                             progress=progress, stream=False if report is not None else None)
         if report is not None:
             with writable("--report", report):
                 write_report(result, report)
