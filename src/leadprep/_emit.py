@@ -343,13 +343,20 @@ class StreamedEmit:
             self._staging.close()
 
     def add(self, read: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
-        with writable("--out", self.out):
+        with writable("--out", self.out), ThreadPoolExecutor(1) as side:
+            # rejects and warnings beside the batches, as emit() writes them
+            done = side.submit(self._add_rejects_and_warnings, read, validated, leads)
             self._add_leads(leads.frame.drop("_row"))
-            self._add_rejects(read, rejected_rows(read, validated))
-            if not self.header:
-                self.header = read.header
-                self.warnings.write(_csv_header(list(leads.warnings.columns)))
-            self.warnings.write(_csv_body(leads.warnings))
+            done.result()
+
+    def _add_rejects_and_warnings(
+        self, read: ReadResult, validated: ValidatedFrame, leads: Leads
+    ) -> None:
+        self._add_rejects(read, rejected_rows(read, validated))
+        if not self.header:
+            self.header = read.header
+            self.warnings.write(_csv_header(list(leads.warnings.columns)))
+        self.warnings.write(_csv_body(leads.warnings))
 
     def _add_leads(self, frame: pl.DataFrame) -> None:
         if self.waiting is not None:

@@ -183,8 +183,10 @@ class BlockReader:
             size = os.fstat(handle.fileno()).st_size
             if size <= self.head_bytes or _nul_padded(handle, size):
                 raise NotStreamable
-            blocks = _Blocks(handle, self.block_bytes)
-            raw, final = blocks.next(self.head_bytes)
+            # Blocks of even size: a short last block would leave a core idle in its stages.
+            even = -(-size // -(-size // self.block_bytes))
+            blocks = _Blocks(handle, even)
+            raw, final = blocks.next(max(self.head_bytes, even))
             if not _valid_utf8(raw.removeprefix(codecs.BOM_UTF8)):
                 raise NotStreamable
             decoded = decode_file(path, raw, options.encoding)
