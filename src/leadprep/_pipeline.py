@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,22 +126,33 @@ def convert(
 def _convert_in_blocks(
     path: str | Path, cfg: Config, out_dir: str | Path, clock: _Clock, block_bytes: int
 ) -> ConvertResult | None:
-    """convert() of a large file one block at a time, so memory holds a block and not the
-    file; None when the file must be read whole (see NotStreamable), before or after some
-    blocks (what they wrote is discarded)."""
+    """convert() of a large file one block at a time, so memory holds a few blocks and not
+    the file; None when the file must be read whole (see NotStreamable), before or after some
+    blocks (what they wrote is discarded).
+
+    Three blocks are in flight: the next is read on one thread and the previous written on
+    another while this one is validated and transformed. Each stage keeps the blocks in order
+    (duplicates are judged against the phones of the blocks before), so only time overlaps."""
     blocks = BlockReader(path, read_options(cfg), block_bytes)
     kept = KeptPhones()
     totals = _Totals()
     last: tuple[ReadResult, MappedFrame, ValidatedFrame, Leads] | None = None
-    with StreamedEmit(out_dir, cfg, Path(path).name) as emitter:
-        results = iter(blocks)
-        while not blocks.finished:
+    with StreamedEmit(out_dir, cfg, Path(path).name) as emitter, \
+            _ReadAhead(blocks, clock) as ahead, ThreadPoolExecutor(1) as writer:
+        writing: Future[None] | None = None
+        while ahead.more:
             last = None  # the previous block's frames go before the next are made
-            read_result = clock.timed("read", lambda: _next_block(results))
+            read_result = ahead.take()
             if read_result is NOT_STREAMABLE:
                 return None
-            last = _one_block(read_result, cfg, kept, emitter, clock)
+            last = _block_stages(read_result, cfg, kept, clock)
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(
+                clock.timed, "emit", partial(emitter.add, read_result, last[2], last[3]))
             totals.add(read_result, last[2], last[3])
+        if writing is not None:
+            writing.result()
         if last is None:
             return None
         summary = totals.summary(last[0], blocks.line_ending, cfg, "leadloader")
@@ -149,6 +162,38 @@ def _convert_in_blocks(
     summary["outputs"] = list(emitted.files)
     summary["elapsed_seconds"] = clock.elapsed()
     return ConvertResult(summary, *last, emitted, clock.timings, cfg, streamed=True)
+
+
+class _ReadAhead:
+    """Reads a file's next block on a thread while the current one is in the other stages."""
+
+    def __init__(self, blocks: BlockReader, clock: _Clock) -> None:
+        self._blocks = blocks
+        self._results = iter(blocks)
+        self._clock = clock
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="leadprep-read")
+        self._next: Future[ReadResult] | None = self._pool.submit(self._read)
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def more(self) -> bool:
+        return self._next is not None
+
+    def _read(self) -> ReadResult:
+        return self._clock.timed("read", lambda: _next_block(self._results))
+
+    def take(self) -> ReadResult:
+        """The next block (its read's errors are raised here); the one after starts."""
+        assert self._next is not None
+        result = self._next.result()
+        done = result is NOT_STREAMABLE or self._blocks.finished
+        self._next = None if done else self._pool.submit(self._read)
+        return result
 
 
 def convert_read(
@@ -171,13 +216,12 @@ def _next_block(results: Iterator[ReadResult]) -> ReadResult:
         return NOT_STREAMABLE
 
 
-def _one_block(
-    read_result: ReadResult, cfg: Config, kept: KeptPhones, emitter: StreamedEmit, clock: _Clock
+def _block_stages(
+    read_result: ReadResult, cfg: Config, kept: KeptPhones, clock: _Clock
 ) -> tuple[ReadResult, MappedFrame, ValidatedFrame, Leads]:
     mapped = clock.timed("map", lambda: map_columns(read_result, cfg))
     validated = clock.timed("validate", lambda: validate(mapped, cfg, kept))
     leads = clock.timed("transform", lambda: transform(validated, cfg))
-    clock.timed("emit", lambda: emitter.add(read_result, validated, leads))
     return read_result, mapped, validated, leads
 
 
