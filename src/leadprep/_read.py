@@ -16,6 +16,7 @@ import polars as pl
 from leadprep._codes import FileErrorCode, RejectCode
 from leadprep._encoding import EncodingSource, decode_file, is_utf8, python_name
 from leadprep._errors import ConfigError, InputFileError
+from leadprep._exprs import format_text
 from leadprep._parse import (
     Dialect,
     InPlace,
@@ -585,12 +586,12 @@ def _flagged(body: pl.DataFrame, width: int) -> tuple[pl.DataFrame, pl.Expr]:
 
 def _structure_message(width: int, max_field_size: int) -> pl.Expr:
     first = pl.col("_reasons").list.first()
-    where = pl.format("line {}: ", pl.col("line"))
+    where = format_text("line {}: ", pl.col("line"))
     return (
         pl.when(first == RejectCode.BLANK_ROW.value)
         .then(where + pl.lit("every field is empty"))
         .when(first.is_in([RejectCode.TOO_FEW_FIELDS.value, RejectCode.TOO_MANY_FIELDS.value]))
-        .then(where + pl.format("{} fields, the header has {}", pl.col("count"), pl.lit(width)))
+        .then(where + format_text("{} fields, the header has {}", pl.col("count"), pl.lit(width)))
         .when(first == RejectCode.MALFORMED_QUOTING.value)
         .then(where + pl.lit("text after a closing quote (as in \"Smith\" Jr); quote the whole "
                              "field"))

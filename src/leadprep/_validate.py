@@ -18,6 +18,7 @@ import polars as pl
 
 from leadprep._codes import RejectCode
 from leadprep._config import Config
+from leadprep._exprs import format_text
 from leadprep._map import MappedFrame
 from leadprep._phone import normalize
 
@@ -281,33 +282,33 @@ def _messages(config: Config, columns: list[str]) -> pl.Expr:
         (RejectCode.MISSING_PRIMARY_PHONE, pl.lit("leadPhone is empty")),
         (
             RejectCode.PIPE_DELIMITED_PRIMARY,
-            pl.format("leadPhone {} holds several numbers; a STRATEGIC campaign (or one with "
+            format_text("leadPhone {} holds several numbers; a STRATEGIC campaign (or one with "
                       "persona phones) needs one primary number", _quoted(phone)),
         ),
         (
             RejectCode.INVALID_PRIMARY_PHONE,
-            pl.format("leadPhone {} is not a {} phone number for region {} ({})",
+            format_text("leadPhone {} is not a {} phone number for region {} ({})",
                       _quoted(phone), pl.lit(config.account.phone_policy),
                       pl.lit(config.account.default_region),
                       pl.col("_first_reason").fill_null("invalid")),
         ),
         (
             RejectCode.NON_NANP_PRIMARY,
-            pl.format("leadPhone {} is not a NANP (+1) number and the account is not enabled "
+            format_text("leadPhone {} is not a NANP (+1) number and the account is not enabled "
                       "for E.164 ([account] e164 = false)", _quoted(phone)),
         ),
     ]
     if "leadTimezone" in columns:
         parts.append((
             RejectCode.INVALID_LEAD_TIMEZONE,
-            pl.format("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
+            format_text("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
                       "needed with time_zone_option EXPLICIT",
                       _quoted(pl.col("leadTimezone").fill_null(""))),
         ))
     if "_first_row" in columns:
         parts.append((
             RejectCode.DUPLICATE_PRIMARY_IN_FILE,
-            pl.format("leadPhone {} repeats the phone of row {} (duplicate_handling "
+            format_text("leadPhone {} repeats the phone of row {} (duplicate_handling "
                       "REMOVE_FROM_LIST)", pl.col("_primary_e164"), pl.col("_first_row")),
         ))
     return pl.concat_str(
