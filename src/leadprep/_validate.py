@@ -86,7 +86,9 @@ def iana_zones() -> frozenset[str]:
 class KeptPhones:
     """For a file validated block by block: the primary phones earlier blocks kept, each with
     the row that has it, so that a later row with one is the duplicate it is in the whole file.
-    Held as 64-bit numbers (the digits of the E.164 form): 16 bytes a phone."""
+    Held as 64-bit numbers (the digits of the E.164 form), sorted, 16 bytes a phone: a block's
+    phones are looked up by binary search and its new ones merged in, so no block pays for a
+    hash table of every phone before it."""
 
     def __init__(self) -> None:
         self.frame = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
@@ -95,13 +97,22 @@ class KeptPhones:
         """`local` (repeats within the block) with the rows repeating an earlier block's phone
         pointed at that block's row; the block's new phones are kept."""
         keyed = keyed.with_columns(pl.col("_key").str.slice(1).cast(pl.UInt64))
-        earlier = keyed.join(self.frame, on="_key", how="inner").select("_row", "_first_row")
+        seen = self._find(keyed["_key"])
+        earlier = keyed.select("_row", _first_row=seen).filter(pl.col("_first_row").is_not_null())
+        new = keyed.filter(seen.is_null() & keyed["_key"].is_first_distinct())
+        self.frame = self.frame.merge_sorted(
+            new.select("_key", _first_row="_row").sort("_key"), key="_key")
         is_earlier = pl.col("_row").is_in(earlier["_row"].implode())
-        new = keyed.filter(~is_earlier & pl.col("_key").is_first_distinct())
-        self.frame.vstack(new.select("_key", _first_row="_row"), in_place=True)
-        if self.frame.n_chunks() > 64:
-            self.frame = self.frame.rechunk()
         return pl.concat([earlier, local.filter(~is_earlier)]).sort("_row")
+
+    def _find(self, keys: pl.Series) -> pl.Series:
+        """The row kept for each key, or null."""
+        if self.frame.is_empty():
+            return pl.Series("_first_row", [None] * len(keys), dtype=pl.Int64)
+        at = self.frame["_key"].search_sorted(keys).clip(0, self.frame.height - 1)
+        found = self.frame.select(pl.all().gather(at))
+        return found.select(
+            pl.when(pl.col("_key") == keys).then(pl.col("_first_row")))["_first_row"]
 
 
 def validate(
