@@ -217,7 +217,16 @@ def writable(flag: str, target: str | Path) -> Iterator[None]:
         yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ConfigError(f"{flag} {target}: cannot write there: {reason}") from exc
+        raise ConfigError(
+            f"{flag} {target}: cannot write there ({reason}); give a path you can write to"
+        ) from exc
+
+
+def refuse_file_as_directory(flag: str, target: str | Path) -> None:
+    """Before any work: an output directory must not be an existing file."""
+    if Path(target).exists() and not Path(target).is_dir():
+        raise ConfigError(f"{flag} {target} is a file; give a directory (it is created if "
+                          "missing)")
 
 
 def refuse_unsafe_target(flag: str, target: str | Path | None, source: str | Path) -> None:
