@@ -313,7 +313,8 @@ def _open_dir(path: Path) -> int:
 
 
 def _flock(fd: int, *, blocking: bool) -> bool:
-    """An exclusive flock on `fd`; False when another holder has it (non-blocking only)."""
+    """An exclusive flock on `fd`; False when another holder has it (non-blocking only). Where
+    the file system has no locks (some network mounts), the pid rule alone decides."""
     if sys.platform == "win32":
         return True
     import fcntl
@@ -322,6 +323,8 @@ def _flock(fd: int, *, blocking: bool) -> bool:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
     except BlockingIOError:
         return False
+    except OSError:  # ENOLCK, EOPNOTSUPP: no locking here
+        return True
     return True
 
 
