@@ -44,6 +44,11 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
     return code if isinstance(code, int) else 0, capsys.readouterr().err
 
 
+def assert_nothing_written(out: Path) -> None:
+    """Nothing under the output directory (which may have been created, empty)."""
+    assert not out.exists() or list(out.iterdir()) == []
+
+
 def assert_actionable(err: str, *names: str) -> None:
     lines = err.strip().splitlines()
     assert 1 <= len(lines) <= 2, err
@@ -103,7 +108,7 @@ def test_a_file_error_is_two_lines_at_most_with_code_place_and_remedy(
     # SPEC 4.1: an unreadable input exits 3 (2 is a usage or config error).
     assert exit_code == 3, err
     assert_actionable(err, code.value, str(src), *names)
-    assert not (tmp_path / "out").exists()
+    assert_nothing_written(tmp_path / "out")
 
 
 @pytest.mark.parametrize(
@@ -146,7 +151,7 @@ def test_a_config_or_usage_error_is_two_lines_at_most_naming_the_key(
     assert_actionable(err, *names)
     if change:
         assert str(cfg) in err  # a config entry's error names the config file
-    assert not (tmp_path / "out").exists()
+    assert_nothing_written(tmp_path / "out")
 
 
 @pytest.mark.parametrize(
