@@ -181,8 +181,9 @@ def convert_command(
         refuse_unsafe_target("--report", report, file)
         refuse_file_as_directory("--out", out)
         with _progress(len(STAGES)) as progress:
+            # The report looks at every row: it needs the file read whole, not in blocks.
             result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
-                             progress=progress)
+                             progress=progress, stream=False if report is not None else None)
         if report is not None:
             with writable("--report", report):
                 write_report(result, report)

@@ -21,6 +21,7 @@ The output contract; it holds when the process is killed at any instant, SIGKILL
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -451,12 +452,23 @@ EMIT_CHUNK_BATCHES = 100
 def _write_batches(
     stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
 ) -> list[str]:
-    """leadloader-NNNNN.json, chunk by chunk on two threads: polars' JSON encoder and the
-    file writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     directory = stage / BATCH_DIR
     directory.mkdir()
-    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
-    frame = leads.frame.drop("_row")
+    count = write_batch_files(directory, leads.frame.drop("_row"), _batch_head(options),
+                              batch_size, first=0)
+    return [_batch_name(i) for i in range(count)]
+
+
+def _batch_head(options: dict[str, Any]) -> str:
+    return json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
+
+
+def write_batch_files(
+    directory: Path, frame: pl.DataFrame, head: str, batch_size: int, *, first: int
+) -> int:
+    """leadloader-NNNNN.json from the leads of `frame`, numbered from batch `first`; returns
+    how many were written. Chunk by chunk on two threads: polars' JSON encoder and the file
+    writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     step = batch_size * EMIT_CHUNK_BATCHES
 
     def write_chunk(start: int) -> None:
@@ -467,15 +479,119 @@ def _write_batches(
             .alias("document")
         )["document"].cast(pl.Binary)
         for offset, document in enumerate(documents):
-            (directory / _batch_name(start // batch_size + offset)).write_bytes(document)
+            (directory / _batch_name(first + start // batch_size + offset)).write_bytes(document)
 
     with ThreadPoolExecutor(max(1, min(2, pl.thread_pool_size()))) as pool:
         list(pool.map(write_chunk, range(0, frame.height, step)))
-    return [_batch_name(i) for i in range(-(-frame.height // batch_size))]
+    return -(-frame.height // batch_size)
 
 
 def _batch_name(index: int) -> str:
     return f"leadloader-{index + 1:05d}.json"
+
+
+class StreamedEmit:
+    """emit() for a file converted block by block (leadloader format): each block's full
+    batches are written as it comes, the leads short of a batch wait for the next block, and
+    the rejects wait in Arrow files until the widest rejected row is known. The outputs are
+    byte for byte those emit() writes for the whole file."""
+
+    def __init__(self, out_dir: str | Path, config: Config, description: str) -> None:
+        self.out = Path(out_dir)
+        self.batch_size = config.load.batch_size
+        self.head = _batch_head(load_options(config, description))
+        self.batches = 0
+        self.waiting: pl.DataFrame | None = None
+        self.reject_parts: list[Path] = []
+        self.widest = 0
+        self.header: tuple[str, ...] = ()
+        self._staging: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> StreamedEmit:
+        with writable("--out", self.out):
+            self.out.mkdir(parents=True, exist_ok=True)
+            stack = contextlib.ExitStack()
+            self.stage = stack.enter_context(_staging(self.out))
+            self._staging = stack
+            (self.stage / BATCH_DIR).mkdir()
+            self.warnings = (self.stage / "warnings.csv").open("wb")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.warnings.close()
+        if self._staging is not None:
+            self._staging.close()
+
+    def add(self, read: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
+        with writable("--out", self.out), ThreadPoolExecutor(1) as side:
+            # rejects and warnings beside the batches, as emit() writes them
+            done = side.submit(self._add_rejects_and_warnings, read, validated, leads)
+            self._add_leads(leads.frame.drop("_row"))
+            done.result()
+
+    def _add_rejects_and_warnings(
+        self, read: ReadResult, validated: ValidatedFrame, leads: Leads
+    ) -> None:
+        self._add_rejects(read, rejected_rows(read, validated))
+        if not self.header:
+            self.header = read.header
+            self.warnings.write(_csv_header(list(leads.warnings.columns)))
+        self.warnings.write(_csv_body(leads.warnings))
+
+    def _add_leads(self, frame: pl.DataFrame) -> None:
+        if self.waiting is not None:
+            frame = pl.concat([self.waiting, frame], how="diagonal_relaxed")
+        whole = frame.height - frame.height % self.batch_size
+        self.batches += write_batch_files(self.stage / BATCH_DIR, frame.head(whole), self.head,
+                                          self.batch_size, first=self.batches)
+        self.waiting = frame.slice(whole)
+
+    def _add_rejects(self, read: ReadResult, rejected: pl.DataFrame) -> None:
+        if rejected.is_empty():
+            return
+        longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
+        self.widest = max(self.widest, read.width, longest)
+        part = self.stage / f".rejects-{len(self.reject_parts):05d}.arrow"
+        rejected.select("_row", "_reasons", "_message", "_fields").write_ipc(part)
+        self.reject_parts.append(part)
+
+    def finish(self, summary: dict[str, Any]) -> EmitInfo:
+        """Write what waits, the summary, and publish the outputs."""
+        with writable("--out", self.out):
+            if self.waiting is not None and self.waiting.height:
+                self.batches += write_batch_files(self.stage / BATCH_DIR, self.waiting,
+                                                  self.head, self.batch_size,
+                                                  first=self.batches)
+            self.warnings.close()
+            self._write_rejects()
+            names = [f"{BATCH_DIR}/{_batch_name(i)}" for i in range(self.batches)]
+            info = EmitInfo(str(self.out),
+                            (*names, "rejects.csv", "warnings.csv", "summary.json"),
+                            self.batches)
+            summary = {**summary, "batches": self.batches, "outputs": list(info.files)}
+            _write_json(self.stage / "summary.json", summary)
+            _publish(self.stage, self.out, "leadloader")
+            return info
+
+    def _write_rejects(self) -> None:
+        width = max(self.widest, len(self.header))
+        extras = [f"_extra_{i}" for i in range(1, width - len(self.header) + 1)]
+        with (self.stage / "rejects.csv").open("wb") as handle:
+            handle.write(_csv_header(["_row", "_reasons", "_message", *self.header, *extras]))
+            for part in self.reject_parts:
+                rejected = pl.read_ipc(part)
+                handle.write(_csv_body(_rejects_table(rejected, width)))
+                part.unlink()
+
+
+def _csv_header(header: list[str]) -> bytes:
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(header)
+    return head.getvalue().encode("utf-8")
+
+
+def _csv_body(table: pl.DataFrame) -> bytes:
+    return table.write_csv(include_header=False, line_terminator="\n").encode("utf-8")
 
 
 def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -495,13 +611,17 @@ def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
     """rejects.csv: `_row`, `_reasons`, `_message`, the header, then `_extra_N` for long rows."""
     longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
     width = max(read.width, longest)
-    table = pl.concat(
+    table = _rejects_table(rejected, width)
+    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
+    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
+
+
+def _rejects_table(rejected: pl.DataFrame, width: int) -> pl.DataFrame:
+    return pl.concat(
         [rejected.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
          _field_columns(rejected, width)],
         how="horizontal",
     )
-    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
-    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
 
 
 def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:

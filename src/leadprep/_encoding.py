@@ -82,7 +82,7 @@ def decode_file(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
     _refuse_binary(path, raw)
     if raw.isascii():
         return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
-    if _is_utf8(raw):
+    if is_utf8(raw):
         return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
     mostly = _utf8_with_few_bad_lines(raw)
     if mostly is not None:
@@ -127,7 +127,7 @@ def _refuse_binary(path: Path, raw: bytes) -> None:
         )
 
 
-def _is_utf8(raw: bytes) -> bool:
+def is_utf8(raw: bytes) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     view = memoryview(raw)
     try:
@@ -178,20 +178,20 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
     )
     name = result.get("encoding")
     confidence = float(result.get("confidence") or 0.0)
-    candidates = [name] if name and _python_name(name) != "utf-8" else []
+    candidates = [name] if name and python_name(name) != "utf-8" else []
     # chardet's answer must decode the whole file; else try the usual suspects in order.
     candidates += ["windows-1252", "cp932"]
     for candidate in candidates:
         try:
-            python_name = codecs.lookup(candidate).name
-            data = _transcode(path, raw, python_name)
+            codec = codecs.lookup(candidate).name
+            data = _transcode(path, raw, codec)
         except (LookupError, InputFileError):
             continue
-        if python_name == "iso8859-1" and _C1_CONTROLS.search(data):
+        if codec == "iso8859-1" and _C1_CONTROLS.search(data):
             # Latin-1 decodes anything; C1 controls in the text mean it was the wrong answer.
             continue
         source: EncodingSource = "chardet"
-        return DecodedText(data, python_name, confidence if candidate == name else 0.0, source,
+        return DecodedText(data, codec, confidence if candidate == name else 0.0, source,
                            False)
     raise InputFileError(
         FileErrorCode.UNDECIDABLE_ENCODING,
@@ -201,7 +201,7 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
     )
 
 
-def _python_name(name: str) -> str | None:
+def python_name(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -228,7 +228,7 @@ def _decode_with_option(
 
 def _transcode(path: Path, body: bytes, encoding: str) -> bytes:
     """Decode in chunks and re-encode as UTF-8: no whole-file Python string."""
-    if encoding in ("utf-8", "ascii") and _is_utf8(body):
+    if encoding in ("utf-8", "ascii") and is_utf8(body):
         return body
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     out = bytearray()

@@ -82,8 +82,32 @@ def iana_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
-    """Check every row; return the frame with its reason codes."""
+class KeptPhones:
+    """For a file validated block by block: the primary phones earlier blocks kept, each with
+    the row that has it, so that a later row with one is the duplicate it is in the whole file.
+    Held as 64-bit numbers (the digits of the E.164 form): 16 bytes a phone."""
+
+    def __init__(self) -> None:
+        self.frame = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
+
+    def repeats(self, keyed: pl.DataFrame, local: pl.DataFrame) -> pl.DataFrame:
+        """`local` (repeats within the block) with the rows repeating an earlier block's phone
+        pointed at that block's row; the block's new phones are kept."""
+        keyed = keyed.with_columns(pl.col("_key").str.slice(1).cast(pl.UInt64))
+        earlier = keyed.join(self.frame, on="_key", how="inner").select("_row", "_first_row")
+        is_earlier = pl.col("_row").is_in(earlier["_row"].implode())
+        new = keyed.filter(~is_earlier & pl.col("_key").is_first_distinct())
+        self.frame.vstack(new.select("_key", _first_row="_row"), in_place=True)
+        if self.frame.n_chunks() > 64:
+            self.frame = self.frame.rechunk()
+        return pl.concat([earlier, local.filter(~is_earlier)]).sort("_row")
+
+
+def validate(
+    mapped: MappedFrame, config: Config, kept: KeptPhones | None = None
+) -> ValidatedFrame:
+    """Check every row; return the frame with its reason codes. `kept`: the phones of the
+    file's earlier blocks, when it is validated block by block."""
     canonical_leads().validate(mapped.frame.head(0))
     frame = _trim(mapped.frame)
     frame = _attach(frame, _primary_phones(frame, config))
@@ -92,7 +116,7 @@ def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
         pl.col("_reasons").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
     if config.load.duplicate_handling == "REMOVE_FROM_LIST":
-        frame = _mark_duplicates(frame)
+        frame = _mark_duplicates(frame, kept)
     # Messages only for the rejected rows: most rows have none to build.
     rejected = frame.filter(pl.col("_reasons").list.len() > 0)
     messages = rejected.select("_row", _message=_messages(config, frame.columns))
@@ -222,10 +246,13 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
     return failed.select("_row", reasons.alias("_reasons"))
 
 
-def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+def _mark_duplicates(frame: pl.DataFrame, kept: KeptPhones | None) -> pl.DataFrame:
     """REMOVE_FROM_LIST: the first clean row with a phone is kept, later ones are rejected."""
     clean = frame.filter(pl.col("_reasons").list.len() == 0, pl.col("_primary_e164").is_not_null())
-    repeats = _repeats(clean.select("_row", _key="_primary_e164"))
+    keyed = clean.select("_row", _key="_primary_e164")
+    repeats = _repeats(keyed)
+    if kept is not None:
+        repeats = kept.repeats(keyed, repeats)
     duplicate = pl.col("_row").is_in(repeats["_row"].implode())
     return frame.with_columns(
         _first_row=pl.col("_row").replace_strict(repeats["_row"], repeats["_first_row"],
