@@ -270,8 +270,7 @@ def _after_read(
 def _counts(codes: pl.Series) -> dict[str, int]:
     if codes.is_empty():
         return {}
-    # Most frequent first, ties by code: value_counts alone orders ties as its threads finish.
-    table = codes.value_counts(name="n").sort(["n", codes.name], descending=[True, False])
+    table = codes.value_counts(sort=True, name="n")
     return {str(code): int(n) for code, n in table.iter_rows()}
 
 
