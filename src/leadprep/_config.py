@@ -17,6 +17,7 @@ import phonenumbers
 
 from leadprep._errors import ConfigError
 from leadprep._fields import MAPPING_COLUMNS, PERSONA_IDS
+from leadprep._options import delimiter_problem, encoding_problem, quote_char_problem
 
 PhonePolicy = Literal["valid", "possible"]
 CallingConfiguration = Literal["SIMPLE", "STRATEGIC"]
@@ -125,13 +126,23 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("config file not found (pass an existing file to --config)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file: {exc}", source=path) from None
+        raise ConfigError(
+            "config file not found; pass an existing file to --config (leadprep preview FILE "
+            "--write-config leadprep.toml writes one)", source=path) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory; pass the config file to --config",
+                          source=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at offset {exc.start}); save "
+            "the config as UTF-8", source=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}; check its "
+                          "permissions", source=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=path) from None
+        raise ConfigError(f"not valid TOML: {exc}; fix that line", source=path) from None
     return parse_config(data, source=str(path))
 
 
@@ -187,13 +198,16 @@ def _check_keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) 
             raise ConfigError(f"unknown config entry {place}{hint}")
 
 
+_KINDS = {str: 'a string in quotes ("…")', int: "a whole number", bool: "true or false"}
+
+
 def _typed(table: Mapping[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
     value = table.get(key, default)
     if value is default:
         return value
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(
-            f"[{section}] {key} must be a {kind.__name__}, not {value!r}"
+            f"[{section}] {key} = {value!r} must be {_KINDS.get(kind, kind.__name__)}"
         )
     return value
 
@@ -259,7 +273,8 @@ def _parse_load(table: Mapping[str, Any]) -> LoadConfig:
         raise ConfigError(f"[load] batch_size = {batch_size} must be at least 1")
     tags = table.get("dnc_tags")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-        raise ConfigError("[load] dnc_tags must be a list of strings")
+        raise ConfigError(f"[load] dnc_tags = {tags!r} must be a list of strings, e.g. "
+                          'dnc_tags = ["DNC"]')
     return LoadConfig(
         description=_typed(table, "load", "description", str, None),
         dial_priority=_choice(table, "load", "dial_priority", DIAL_PRIORITIES, "NORMAL"),
@@ -276,12 +291,18 @@ def _parse_load(table: Mapping[str, Any]) -> LoadConfig:
 
 
 def _parse_input(table: Mapping[str, Any]) -> InputConfig:
-    return InputConfig(
+    config = InputConfig(
         encoding=_typed(table, "input", "encoding", str, None),
         delimiter=_typed(table, "input", "delimiter", str, None),
         quote_char=_typed(table, "input", "quote_char", str, None),
         header=_typed(table, "input", "header", bool, None),
     )
+    for key, problem in (("encoding", encoding_problem(config.encoding)),
+                         ("delimiter", delimiter_problem(config.delimiter)),
+                         ("quote_char", quote_char_problem(config.quote_char))):
+        if problem:
+            raise ConfigError(f"[input] {key} = {getattr(config, key)!r} {problem}")
+    return config
 
 
 def _parse_mapping(table: Mapping[str, Any]) -> MappingConfig:

@@ -18,6 +18,7 @@ import chardet
 
 from leadprep._codes import FileErrorCode
 from leadprep._errors import ConfigError, InputFileError
+from leadprep._options import encoding_problem
 
 EncodingSource = Literal["bom", "nul-pattern", "utf-8", "chardet", "option", "ascii"]
 
@@ -36,12 +37,13 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook is one): save the sheet as CSV"),
     (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook: save the sheet as CSV"),
     (b"\x1f\x8b", "a gzip-compressed file: decompress it first (gunzip)"),
-    (b"%PDF", "a PDF document, not a delimited text file"),
-    (b"\x89PNG", "a PNG image, not a delimited text file"),
-    (b"\xff\xd8\xff", "a JPEG image, not a delimited text file"),
-    (b"BZh", "a bzip2-compressed file: decompress it first"),
-    (b"\xfd7zXZ", "an xz-compressed file: decompress it first"),
-    (b"SQLite format 3", "an SQLite database, not a delimited text file"),
+    (b"%PDF", "a PDF document, not a delimited text file: export the leads as CSV"),
+    (b"\x89PNG", "a PNG image, not a delimited text file: pass the lead file itself"),
+    (b"\xff\xd8\xff", "a JPEG image, not a delimited text file: pass the lead file itself"),
+    (b"BZh", "a bzip2-compressed file: decompress it first (bunzip2)"),
+    (b"\xfd7zXZ", "an xz-compressed file: decompress it first (unxz)"),
+    (b"SQLite format 3", "an SQLite database, not a delimited text file: export a table as "
+     "CSV"),
 )
 
 _CHUNK = 1 << 20
@@ -209,13 +211,10 @@ def python_name(name: str) -> str | None:
 def _decode_with_option(
     path: Path, raw: bytes, encoding: str, bom_encoding: str | None, bom_length: int
 ) -> DecodedText:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise ConfigError(
-            f"--encoding {encoding!r} is not an encoding Python knows "
-            "(try utf-8, cp1252, latin-1, utf-16, cp932)"
-        ) from None
+    problem = encoding_problem(encoding)
+    if problem:
+        raise ConfigError(f"--encoding {encoding!r} {problem}")
+    name = codecs.lookup(encoding).name
     body = raw
     has_bom = False
     if bom_encoding is not None and codecs.lookup(bom_encoding).name.startswith(name[:6]):
@@ -234,19 +233,26 @@ def _transcode(path: Path, body: bytes, encoding: str) -> bytes:
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     out = bytearray()
     view = memoryview(body)
-    offset = 0
+    end = 0  # bytes handed to the decoder so far
     try:
         for offset in range(0, len(body), _CHUNK):
-            out += decoder.decode(view[offset : offset + _CHUNK]).encode("utf-8")
+            end = min(offset + _CHUNK, len(body))
+            out += decoder.decode(view[offset:end]).encode("utf-8")
         out += decoder.decode(b"", final=True).encode("utf-8")
     except UnicodeDecodeError as exc:
-        position = offset + exc.start
-        line = body.count(b"\n", 0, position) + 1
+        # exc.object is what the decoder held: bytes it kept from earlier chunks, then this one.
+        position = end - len(exc.object) + exc.start
+        before = body[end - len(exc.object) : position]
+        line = out.count(b"\n") + before.decode(encoding, "ignore").count("\n") + 1
+        if position >= len(body) or exc.reason == "truncated data":
+            what = (f"the file ends inside a {encoding} character (offset {position}); check "
+                    "that it is complete, or")
+        else:
+            what = f"byte 0x{body[position]:02X} at offset {position} is not valid {encoding};"
         raise InputFileError(
             FileErrorCode.UNDECIDABLE_ENCODING,
             path,
-            f"byte 0x{body[position]:02X} at offset {position} is not valid {encoding}; "
-            "pass the right one with --encoding",
+            f"{what} pass the file's encoding with --encoding (or [input] encoding)",
             line=line,
         ) from None
     return bytes(out)

@@ -61,6 +61,16 @@ class StageError(LeadprepError):
     def __init__(self, stage: Stage, cause: BaseException) -> None:
         self.stage: Stage = stage
         super().__init__(
-            f"internal error in the {stage} stage: {type(cause).__name__}: {cause} "
+            f"internal error in the {stage} stage: {describe(cause)} "
             "(please report it with the input file; run with --debug for the traceback)"
         )
+
+
+def describe(cause: BaseException, limit: int = 300) -> str:
+    """`Type: message` on one line: the first line of the message (a polars error goes on
+    with its query plan), cut at `limit` characters."""
+    lines = str(cause).strip().splitlines()
+    text = lines[0] if lines else ""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__

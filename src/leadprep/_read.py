@@ -17,6 +17,7 @@ from leadprep._codes import FileErrorCode, RejectCode
 from leadprep._encoding import EncodingSource, decode_file, is_utf8, python_name
 from leadprep._errors import ConfigError, InputFileError
 from leadprep._exprs import format_text
+from leadprep._options import TAB_NAMES, delimiter_problem, quote_char_problem
 from leadprep._parse import (
     Dialect,
     InPlace,
@@ -40,8 +41,6 @@ from leadprep._sniff import (
 )
 
 DEFAULT_MAX_FIELD_SIZE = 65_536
-# How a tab is spelled on a command line or in TOML without a literal tab.
-_TAB_NAMES = ("\\t", "tab")
 # Records looked at to find the header and the modal width.
 _HEAD_RECORDS = 50
 # The first block of a file read in blocks: the sniffers' sample (1 MiB) and the header's and
@@ -292,7 +291,8 @@ def _valid_utf8(data: bytes) -> bool:
 def _refuse_empty(path: Path, data: bytes) -> None:
     if not data or data.isspace():  # (data.strip() would copy the file)
         raise InputFileError(
-            FileErrorCode.EMPTY_FILE, path, "the file has no content (no header, no rows)"
+            FileErrorCode.EMPTY_FILE, path,
+            "the file is empty (no header, no rows); check the path, or export the file again",
         )
 
 
@@ -396,14 +396,16 @@ class _Block:
 
 
 def _check_options(options: ReadOptions) -> None:
-    delimiter = options.delimiter
-    if delimiter is not None and delimiter not in _TAB_NAMES and len(delimiter) != 1:
-        raise ConfigError(f"--delimiter {delimiter!r} must be one character (, ; | or tab)")
-    quote = options.quote_char
-    if quote is not None and quote != "none" and len(quote) != 1:
-        raise ConfigError(f"--quote-char {quote!r} must be one character, or 'none'")
+    """Options given on the command line ([input] in a config is checked when it is loaded)."""
+    for flag, value, problem in (
+        ("--delimiter", options.delimiter, delimiter_problem(options.delimiter)),
+        ("--quote-char", options.quote_char, quote_char_problem(options.quote_char)),
+    ):
+        if problem:
+            raise ConfigError(f"{flag} {value!r} {problem}")
     if options.max_field_size < 1:
-        raise ConfigError("--max-field-size must be at least 1")
+        raise ConfigError(f"ReadOptions.max_field_size = {options.max_field_size} must be at "
+                          "least 1")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -417,6 +419,11 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(
             FileErrorCode.FILE_NOT_FOUND, path, "this is a directory; pass a lead file"
         ) from None
+    except OSError as exc:  # no permission, a device error: still the user's to fix
+        raise InputFileError(
+            FileErrorCode.FILE_NOT_FOUND, path,
+            f"cannot be read: {exc.strerror or exc}; check the path and its permissions",
+        ) from None
 
 
 def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bool]:
@@ -425,7 +432,8 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
         None if options.quote_char == "none" else options.quote_char or sniff_quote_char(sample)
     )
     if options.delimiter is not None:
-        given = "\t" if options.delimiter in _TAB_NAMES else options.delimiter
+        given = "\t" if options.delimiter in TAB_NAMES else options.delimiter
+        _refuse_same(path, given, quote)
         return Dialect(given, quote), False
     guess = sniff_delimiter(sample_lines(sample, quote))
     if guess.delimiter is None:
@@ -435,7 +443,16 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
             "none of comma, tab, semicolon or pipe splits the first lines into columns; "
             "pass the delimiter with --delimiter",
         )
+    _refuse_same(path, guess.delimiter, quote)
     return Dialect(guess.delimiter, quote), True
+
+
+def _refuse_same(path: Path, delimiter: str, quote: str | None) -> None:
+    if delimiter == quote:
+        raise ConfigError(
+            f"{path}: the quote character {quote!r} is also the delimiter; give another with "
+            "--quote-char (or 'none'), or the right delimiter with --delimiter"
+        )
 
 
 def _any_line_in(bad: list[int]) -> pl.Expr:

@@ -110,7 +110,8 @@ def _countries(outcome: Outcome) -> list[dict[str, Any]]:
     frame = outcome.result.validated.accepted
     if "_country" not in frame.columns:
         return []
-    counts = frame["_country"].drop_nulls().value_counts(sort=True, name="n")
+    counts = frame["_country"].drop_nulls().value_counts(name="n").sort(
+        ["n", "_country"], descending=[True, False])  # ties in a fixed order
     found = []
     for code, n in counts.iter_rows():
         regions = phonenumbers.region_codes_for_country_code(int(code))
