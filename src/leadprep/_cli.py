@@ -34,6 +34,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 STAGES: tuple[Stage, ...] = ("read", "map", "validate", "transform", "emit")
+
+
+def _add_campaign_commands() -> None:
+    from leadprep._cli_campaign import campaign_app, personas_app
+
+    app.add_typer(campaign_app)
+    app.add_typer(personas_app)
+
+
+_add_campaign_commands()
 T = TypeVar("T")
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "

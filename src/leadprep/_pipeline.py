@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from leadprep._config import Config, load_config
+from leadprep._coverage import coverage_summary, phone_patterns
 from leadprep._emit import EmitInfo, OutputFormat, StreamedEmit, emit
 from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
@@ -237,6 +238,7 @@ class _Totals:
         self.rows_read = self.accepted = self.rejected = 0
         self.reasons: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
+        self.phones: Counter[int] = Counter()  # accepted leads by the phones they carry
 
     def add(self, read_result: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
         self.rows_read += read_result.rows_read
@@ -244,6 +246,7 @@ class _Totals:
         self.rejected += read_result.rejects.height + validated.rejected.height
         self.reasons.update(_counts(_reason_codes(read_result, validated)))
         self.warnings.update(_counts(leads.warnings["_code"]))
+        self.phones.update(phone_patterns(validated, leads))
 
     def summary(
         self, read_result: ReadResult, line_ending: LineEnding, config: Config,
@@ -300,5 +303,6 @@ def _summary_of(
         "batch_size": config.load.batch_size,
         "batches": 0,
         "campaign": config.campaign.calling_configuration,
+        **coverage_summary(config, totals.phones, totals.accepted),
         "elapsed_seconds": 0.0,
     }
