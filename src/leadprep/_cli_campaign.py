@@ -22,7 +22,7 @@ from leadprep._cli_show_campaign import (
     show_plan,
 )
 from leadprep._emit import atomic_path, writable
-from leadprep._errors import ConfigError, LeadprepError
+from leadprep._errors import ConfigError, JsonFileError, LeadprepError
 from leadprep._personas import check_personas
 from leadprep._plan import plan_campaign
 
@@ -52,9 +52,11 @@ def _error_exit(error: LeadprepError, as_json: bool, debug: bool) -> typer.Exit:
     if debug:
         raise error
     if as_json:
-        print(json.dumps({"valid": False, "verdict": "error",
-                          "error": {"message": str(error), "exit_code": error.exit_code}},
-                         indent=2, ensure_ascii=False))
+        code = "UNREADABLE_JSON" if isinstance(error, JsonFileError) else (
+            "CONFIG_ERROR" if isinstance(error, ConfigError) else "INTERNAL_ERROR")
+        _print_json({"valid": False, "verdict": "error",
+                     "error": {"code": code, "message": str(error),
+                               "exit_code": error.exit_code}})
     typer.echo(f"error: {error}", err=True)
     return typer.Exit(error.exit_code)
 
