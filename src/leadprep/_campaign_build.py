@@ -83,12 +83,11 @@ def build_campaign(
     `business_hours` names replaced: BusinessHours, specs like "MON-FRI=08:00-17:00", or a
     mapping days -> hours). Raises ConfigError listing every window problem."""
     cfg = config if isinstance(config, Config) else load_config(config)
-    where = cfg.source or "config"
     if cfg.campaign.calling_configuration != "STRATEGIC" or not cfg.campaign.windows:
         raise ConfigError(
             "campaign build needs [campaign] calling_configuration = \"STRATEGIC\" and at least "
             "one [[campaign.windows]] entry, e.g. days = \"MON-FRI\", phones = "
-            "[\"Mobile Phone\", 1]", source=where)
+            "[\"Mobile Phone\", 1]", source=cfg.source)
     hours = resolve_hours(cfg, business_hours)
     problems: dict[str, list[int]] = {}
     notes: dict[str, list[int]] = {}
@@ -99,7 +98,12 @@ def build_campaign(
         listed = "\n".join(f"  - {_on_days(text, days)}" for text, days in problems.items())
         raise ConfigError(
             f"[[campaign.windows]] do not tile the business hours "
-            f"({_plural_problems(len(problems))}):\n{listed}", source=where)
+            f"({_plural_problems(len(problems))}):\n{listed}", source=cfg.source)
+    if not schedules:
+        open_days = describe_days(d for d in range(7) if hours.days[d] is not None)
+        raise ConfigError(
+            f"no [[campaign.windows]] entry falls on an open day ({open_days}), so there is no "
+            "schedule to write; name those days in a window's days", source=cfg.source)
     fields = {"callingConfiguration": "STRATEGIC", **hours.sched_fields(),
               "personaCallSchedules": schedules}
     verdict = check_campaign(fields, config=cfg)
@@ -174,7 +178,7 @@ def _cuts(windows: list[CampaignWindow], opening: int, closing: int) -> list[_Cu
     read as the boundary it stands for, sorted by start."""
     cuts = [_Cut(w, opening if w.start is None else w.start,
                  closing if w.end is None else w.end) for w in windows]
-    ends = {c.end for c in cuts}
+    ends = {w.end for w in windows if w.end is not None}  # written ends, not closing
     for cut in cuts:
         if cut.start - 1 in ends and cut.start not in ends and cut.start > opening:
             cut.start -= 1

@@ -97,12 +97,14 @@ def _entries(data: Any, source: str | Path | None) -> list[Any]:
     )
 
 
-PersonasInput = str | Path | Sequence[Mapping[str, Any]] | Sequence[Persona]
+PersonasInput = str | Path | Sequence[Mapping[str, Any]] | Sequence[Persona] | Mapping[str, Any]
 
 
 def _load(personas: PersonasInput) -> tuple[str | None, list[Any]]:
     if isinstance(personas, str | Path):
         return str(personas), _entries(read_json(personas, "persona config"), personas)
+    if isinstance(personas, Mapping):
+        return None, _entries(personas, None)
     if personas and all(isinstance(p, Persona) for p in personas):
         return None, [{"phoneId": p.phone_id, "phoneLabel": p.label}
                       for p in personas if isinstance(p, Persona)]
