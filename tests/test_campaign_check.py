@@ -364,3 +364,20 @@ def test_every_command_and_option_has_help() -> None:
         done = leadprep(*command, "--help")
         assert done.exit_code == 0, done.stderr
         assert "[]" not in done.stdout  # rich markup never eats a [table] name
+
+
+def test_a_window_partly_outside_the_hours_is_one_problem_not_a_gap_too() -> None:
+    body = mutated(lambda b: split_day(b, "MONDAY", [("06:00", "07:00"), ("07:00", "12:00"),
+                                                     ("12:01", "18:00")]))
+    verdict = run(body)
+    assert verdict.rules == ("window-outside-hours",)
+    paths = [p.path for p in verdict.errors]
+    assert paths == ["personaCallSchedules[8].start", "personaCallSchedules[9].start",
+                     "personaCallSchedules[10].end"]
+    assert "wholly outside" in verdict.errors[0].message
+
+
+def test_an_open_day_whose_windows_all_lie_outside_its_hours_is_a_gap() -> None:
+    body = mutated(lambda b: split_day(b, "MONDAY", [("18:00", "19:00")]))
+    assert [(p.rule, p.path) for p in run(body).errors] == [
+        ("window-outside-hours", "personaCallSchedules[8].start"), ("window-gap", "monSched")]

@@ -495,18 +495,33 @@ class _Checker:
             return
         for w in timed:
             start, end = w.start or 0, w.end or 0
-            if start < opening:
+            if end < opening or start > closing:
+                self.error("window-outside-hours", f"{w.path}.start",
+                           f"the window {w.span} lies wholly outside {name}'s business hours "
+                           f"{day_hours} ({key})",
+                           f"remove it, or move it inside {day_hours}: windows lie inside the "
+                           "day's business hours")
+            elif start < opening:
                 self.error("window-outside-hours", f"{w.path}.start",
                            f"the window starts at {hhmm(start)}, before {name} opens at "
                            f"{hhmm(opening)} ({key})",
                            f"start {hhmm(start)} should be {hhmm(max(opening, 0))} or later: "
                            "windows lie inside the day's business hours")
-            if end > closing:
+            if start <= closing < end and end >= opening:
                 self.error("window-outside-hours", f"{w.path}.end",
                            f"the window ends at {hhmm(end)}, after {name} closes at "
                            f"{hhmm(closing)} ({key})",
                            f"end {hhmm(end)} should be {hhmm(closing)} or earlier: windows "
                            "lie inside the day's business hours")
+        # Coverage is judged inside the hours: what lies outside is reported above, once.
+        timed = [_Window(w.index, w.day, max(w.start or 0, opening), min(w.end or 0, closing))
+                 for w in timed if (w.end or 0) >= opening and (w.start or 0) <= closing]
+        if not timed:
+            self.error("window-gap", f"{key}",
+                       f"{name} is open {day_hours} but none of its windows lies inside those "
+                       "hours",
+                       f"add windows for {name} covering {day_hours}")
+            return
         first = timed[0]
         if (first.start or 0) > opening:
             self.error("window-gap", f"{first.path}.start",
