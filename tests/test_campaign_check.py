@@ -381,3 +381,11 @@ def test_an_open_day_whose_windows_all_lie_outside_its_hours_is_a_gap() -> None:
     body = mutated(lambda b: split_day(b, "MONDAY", [("18:00", "19:00")]))
     assert [(p.rule, p.path) for p in run(body).errors] == [
         ("window-outside-hours", "personaCallSchedules[8].start"), ("window-gap", "monSched")]
+
+
+def test_the_readme_documents_every_rule() -> None:
+    from leadprep import PERSONA_RULES
+
+    readme = (REPO / "README.md").read_text()
+    for rule in (*CAMPAIGN_RULES, *PERSONA_RULES):
+        assert f"`{rule}`" in readme, rule
