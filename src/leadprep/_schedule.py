@@ -33,8 +33,8 @@ _DAY_GROUPS: dict[str, tuple[int, ...]] = {
     "DAILY": tuple(range(7)),
     "EVERYDAY": tuple(range(7)),
 }
-_API_TIME = re.compile(r"^(\d\d):(\d\d)$")
-_LOOSE_TIME = re.compile(r"^(\d{1,2}):?(\d\d)$")
+_API_TIME = re.compile(r"^([0-9]{2}):([0-9]{2})$")
+_LOOSE_TIME = re.compile(r"^([0-9]{1,2}):?([0-9]{2})$")
 
 
 class ScheduleSyntaxError(ValueError):
@@ -107,7 +107,7 @@ def parse_hours(value: str, what: str) -> tuple[int, int] | None:
     text = value.strip().lower()
     if text in ("closed", "off", "none", CLOSED):
         return None
-    if re.fullmatch(r"\d{8}", text):
+    if re.fullmatch(r"[0-9]{8}", text):
         start, end = text[:4], text[4:]
     else:
         parts = re.split(r"\s*(?:-|\u2013|to)\s*", text)
