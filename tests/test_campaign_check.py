@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from leadprep import (
@@ -389,3 +391,32 @@ def test_the_readme_documents_every_rule() -> None:
     readme = (REPO / "README.md").read_text()
     for rule in (*CAMPAIGN_RULES, *PERSONA_RULES):
         assert f"`{rule}`" in readme, rule
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 10) | st.floats(allow_nan=False)
+    | st.sampled_from(["", "MONDAY", "monday", "08:00", "12:01", "24:00", "08001700", "00000000",
+                       "STRATEGIC", "SIMPLE", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["day", "start", "end", "callPreferences", "phoneId", "priority", "z"]),
+        inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = ["callingConfiguration", "monSched", "satSched", "personaCallSchedules"]
+
+
+@settings(max_examples=120, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from(FIELDS), JSON_VALUES), max_size=3),
+       window=st.integers(0, 9), key=st.sampled_from(["day", "start", "end", "callPreferences"]),
+       value=JSON_VALUES)
+def test_any_shape_of_body_gets_a_verdict_never_a_crash(
+    changes: list[tuple[str, Any]], window: int, key: str, value: Any
+) -> None:
+    body = full_week()
+    body["personaCallSchedules"][window][key] = value
+    for name, new in changes:
+        body[name] = new
+    verdict = run(body)
+    for problem in verdict.problems:
+        assert problem.rule in CAMPAIGN_RULES
+    validate_against("campaign-check", verdict.asdict())
