@@ -156,7 +156,7 @@ def test_window_coverage_api(files: tuple[Path, Path]) -> None:
     cfg = leadprep.load_config(config)
     found = leadprep.window_coverage(cfg, {0b001: 10, 0b011: 5, 0b101: 2}, 17)
     assert [c.without_phone for c in found] == [12, 10, 0]
-    assert found[0].asdict()["phoneIds"] == [2]
+    assert found[0].asdict()["phone_ids"] == [2]
 
 
 # -------------------------------------------------------------------------------------- plan

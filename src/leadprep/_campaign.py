@@ -121,11 +121,11 @@ class CampaignCheck:
             "valid": self.valid,
             "verdict": "valid" if self.valid else "invalid",
             "headline": self.headline,
-            "callingConfiguration": self.calling_configuration,
+            "calling_configuration": self.calling_configuration,
             "windows": self.windows,
-            "configuredPhoneIds": None if self.configured_phone_ids is None
+            "configured_phone_ids": None if self.configured_phone_ids is None
             else list(self.configured_phone_ids),
-            "personasSource": self.personas_source,
+            "personas_source": self.personas_source,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "rules": list(self.rules),

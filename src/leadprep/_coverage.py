@@ -84,7 +84,7 @@ class WindowCoverage:
             "days": list(self.days),
             "start": self.start,
             "end": self.end,
-            "phoneIds": list(self.phone_ids),
+            "phone_ids": list(self.phone_ids),
             "labels": list(self.labels),
             "unmapped": list(self.unmapped),
             "accepted": self.accepted,

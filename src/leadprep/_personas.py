@@ -73,12 +73,12 @@ class PersonaCheck:
             "verdict": "valid" if self.valid else "invalid",
             "headline": self.headline,
             "personas": [{"phoneId": p.phone_id, "phoneLabel": p.label} for p in self.personas],
-            "comparedWithConfig": self.compared_with_config,
+            "compared_with_config": self.compared_with_config,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "rules": list(self.rules),
             "problems": [p.asdict() for p in self.problems],
-            "createRequests": [dict(r) for r in self.create_requests],
+            "create_requests": [dict(r) for r in self.create_requests],
         }
 
 
@@ -228,7 +228,7 @@ def _compare(cfg: Config, found: list[Persona], error: Any,
             error("persona-missing", at,
                   f"phone ID {wanted.phone_id} {json.dumps(wanted.label)} is in the config but "
                   "not in the account",
-                  "create it: POST persona-phone-config with the body in createRequests")
+                  "create it: POST persona-phone-config with the body in create_requests")
             path = CREATE_PATH.replace("{accountId}", account_id) if account_id else CREATE_PATH
             creates.append({"method": "POST", "path": path,
                             "body": {"phoneId": wanted.phone_id, "phoneLabel": wanted.label}})

@@ -76,7 +76,7 @@ class CampaignPlan:
             "day": self.day,
             "time": self.time,
             "headline": self.headline,
-            "windowIndex": self.window_index,
+            "window_index": self.window_index,
             "window": self.window,
             "reason": self.reason,
             "accepted": self.accepted,
