@@ -200,8 +200,11 @@ def check_personas(
 
 def _compare(cfg: Config, found: list[Persona], error: Any,
              account_id: str | None) -> list[dict[str, Any]]:
-    by_id = {p.phone_id: p for p in found}
-    by_label = {p.label: p for p in found}
+    by_id: dict[int, Persona] = {}
+    by_label: dict[str, Persona] = {}
+    for p in found:  # the first entry of a duplicated ID or label, as reported above
+        by_id.setdefault(p.phone_id, p)
+        by_label.setdefault(p.label, p)
     where = cfg.source or "config"
     creates = []
     for i, wanted in enumerate(cfg.account.personas):
