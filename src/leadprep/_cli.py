@@ -43,6 +43,16 @@ STAGES: tuple[Stage, ...] = ("read", "map", "validate", "transform", "emit")
 _CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
 ClickException: type[Exception] = _CLICK_ERRORS.ClickException
 NoArgsIsHelpError: type[Exception] = getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ClickException)
+
+
+def _add_campaign_commands() -> None:
+    from leadprep._cli_campaign import campaign_app, personas_app
+
+    app.add_typer(campaign_app)
+    app.add_typer(personas_app)
+
+
+_add_campaign_commands()
 T = TypeVar("T")
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "

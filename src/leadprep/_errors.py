@@ -3,6 +3,7 @@
     LeadprepError            exit_code 2 unless a subclass says otherwise
     ├── ConfigError          the config file or an option is wrong (exit 2)
     ├── InputFileError       the input file cannot be read as a lead file (exit 3), with a code
+    ├── JsonFileError        a campaign body or persona list cannot be read as JSON (exit 2)
     └── StageError           an unexpected failure inside a stage, naming the stage (exit 4)
 """
 
@@ -51,6 +52,18 @@ class InputFileError(LeadprepError):
         where = f"{self.path}, line {line}" if line is not None else self.path
         self.detail = message
         super().__init__(f"{where}: {code.value}: {message}")
+
+
+class JsonFileError(LeadprepError):
+    """A campaign body or persona config file cannot be read as JSON of the expected shape
+    (`campaign check` and `personas check` exit 2: unreadable, not invalid)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, message: str) -> None:
+        self.path = str(path)
+        self.detail = message
+        super().__init__(f"{self.path}: {message}")
 
 
 class StageError(LeadprepError):

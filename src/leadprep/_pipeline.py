@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import polars as pl
 
 from leadprep._config import Config, load_config
+from leadprep._coverage import coverage_summary, phone_patterns
 from leadprep._emit import EmitInfo, OutputFormat, StreamedEmit, emit
 from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
@@ -135,7 +136,7 @@ def _convert_in_blocks(
     (duplicates are judged against the phones of the blocks before), so only time overlaps."""
     blocks = BlockReader(path, read_options(cfg), block_bytes)
     kept = KeptPhones()
-    totals = _Totals()
+    totals = _Totals(bool(cfg.campaign.windows))
     last: tuple[ReadResult, MappedFrame, ValidatedFrame, Leads] | None = None
     with StreamedEmit(out_dir, cfg, Path(path).name) as emitter, \
             _ReadAhead(blocks, clock) as ahead, ThreadPoolExecutor(1) as writer:
@@ -275,12 +276,15 @@ def _counts(codes: pl.Series) -> dict[str, int]:
 
 
 class _Totals:
-    """The counts of summary.json, added up over the blocks of a file."""
+    """The counts of summary.json, added up over the blocks of a file. Leads are counted by
+    the phones they carry only for a config with call windows (`count_phones`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, count_phones: bool) -> None:
+        self.count_phones = count_phones
         self.rows_read = self.accepted = self.rejected = 0
         self.reasons: Counter[str] = Counter()
         self.warnings: Counter[str] = Counter()
+        self.phones: Counter[int] = Counter()  # accepted leads by the phones they carry
 
     def add(self, read_result: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
         self.rows_read += read_result.rows_read
@@ -288,6 +292,8 @@ class _Totals:
         self.rejected += read_result.rejects.height + validated.rejected.height
         self.reasons.update(_counts(_reason_codes(read_result, validated)))
         self.warnings.update(_counts(leads.warnings["_code"]))
+        if self.count_phones:
+            self.phones.update(phone_patterns(validated, leads))
 
     def summary(
         self, read_result: ReadResult, line_ending: LineEnding, config: Config,
@@ -311,7 +317,7 @@ def _summary(
     config: Config,
     output_format: OutputFormat,
 ) -> dict[str, Any]:
-    totals = _Totals()
+    totals = _Totals(bool(config.campaign.windows))
     totals.add(read_result, validated, leads)
     return _summary_of(read_result.path, read_result.detection, totals, config, output_format)
 
@@ -344,5 +350,6 @@ def _summary_of(
         "batch_size": config.load.batch_size,
         "batches": 0,
         "campaign": config.campaign.calling_configuration,
+        **coverage_summary(config, totals.phones, totals.accepted),
         "elapsed_seconds": 0.0,
     }

@@ -69,6 +69,7 @@ def report_facts(
         "phone_countries": _countries(outcome),
         "examples": [_with_headers(result.read, e) for e in outcome.examples(MAX_EXAMPLES)],
         "examples_total": outcome.rejected.height,
+        "schedule_coverage": list(summary.get("schedule_coverage", [])),
     }
 
 
