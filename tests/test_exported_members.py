@@ -28,5 +28,15 @@ def test_modules_are_private() -> None:
 
 
 def test_every_error_derives_from_the_base_class() -> None:
-    for error in (leadprep.ConfigError, leadprep.InputFileError, leadprep.StageError):
+    for error in (leadprep.ConfigError, leadprep.InputFileError, leadprep.StageError,
+                  leadprep.JsonFileError):
         assert issubclass(error, leadprep.LeadprepError)
+
+
+def test_the_campaign_api_is_exported() -> None:
+    names = {"check_campaign", "build_campaign", "check_personas", "plan_campaign",
+             "window_coverage", "CampaignCheck", "CampaignProblem", "CampaignBuild",
+             "CampaignPlan", "PlannedLead", "Attempt", "PersonaCheck", "WindowCoverage",
+             "BusinessHours", "CampaignWindow", "CAMPAIGN_RULES", "PERSONA_RULES",
+             "JsonFileError"}
+    assert names <= set(leadprep.__all__)

@@ -162,6 +162,7 @@ class CheckReport:
             "warnings": s["warnings"],
             "thresholds": self.thresholds.asdict(),
             "examples": self.outcome.examples_by_code(),
+            **{k: s[k] for k in ("schedule_coverage",) if k in s},
             "written": dict(self.written),
             "elapsed_seconds": s["elapsed_seconds"],
         }

@@ -18,8 +18,13 @@ from leadprep._check import check
 from leadprep._cli_show import show_check, show_preview, show_summary
 from leadprep._config import Config, load_config
 from leadprep._config_writer import refuse_existing, write_config
-from leadprep._emit import OutputFormat, refuse_unsafe_target, writable
-from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage
+from leadprep._emit import (
+    OutputFormat,
+    refuse_file_as_directory,
+    refuse_unsafe_target,
+    writable,
+)
+from leadprep._errors import ConfigError, InputFileError, LeadprepError, Stage, describe
 from leadprep._pipeline import ProgressCallback, convert
 from leadprep._preview import preview
 from leadprep._read import ReadOptions
@@ -34,6 +39,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 STAGES: tuple[Stage, ...] = ("read", "map", "validate", "transform", "emit")
+# click's exceptions, wherever this typer keeps click (its own copy, or the click package).
+_CLICK_ERRORS = sys.modules[typer.BadParameter.__module__]
+ClickException: type[Exception] = _CLICK_ERRORS.ClickException
+NoArgsIsHelpError: type[Exception] = getattr(_CLICK_ERRORS, "NoArgsIsHelpError", ClickException)
+
+
+def _add_campaign_commands() -> None:
+    from leadprep._cli_campaign import campaign_app, personas_app
+
+    app.add_typer(campaign_app)
+    app.add_typer(personas_app)
+
+
+_add_campaign_commands()
 T = TypeVar("T")
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "
@@ -170,9 +189,11 @@ def convert_command(
         cfg = _config_with_flags(config, encoding=encoding, delimiter=delimiter,
                                  quote_char=quote_char, header=header)
         refuse_unsafe_target("--report", report, file)
+        refuse_file_as_directory("--out", out)
         with _progress(len(STAGES)) as progress:
+            # The report looks at every row: it needs the file read whole, not in blocks.
             result = convert(file, cfg, out, output_format=fmt, batch_size=batch_size,
-                             progress=progress)
+                             progress=progress, stream=False if report is not None else None)
         if report is not None:
             with writable("--report", report):
                 write_report(result, report)
@@ -238,16 +259,32 @@ def _error_json(error: LeadprepError) -> dict[str, Any]:
 
 
 def main() -> None:
+    """The console script. Every way out is an exit code and at most two lines on stderr; a
+    Python traceback only with --debug."""
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as error:  # the help is printed already
+        code = getattr(error, "exit_code", 2)
+    except ClickException as error:  # usage: a missing option, a bad value, a typo
+        _usage_error(error)
+    except (KeyboardInterrupt, typer.Abort):
+        code = 130
     except Exception as error:  # anything a stage did not wrap: exit 4, never 1 (a gate FAIL)
         if "--debug" in sys.argv:
             raise
         sys.stderr.write(
-            f"error: internal error: {type(error).__name__}: {error} (please report it; run "
-            "with --debug for the traceback)\n"
+            f"error: internal error: {describe(error)} (please report it; run with --debug "
+            "for the traceback)\n"
         )
         sys.exit(4)
+    if code == 130:
+        sys.stderr.write("interrupted\n")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_error(error: Any) -> NoReturn:
+    """click's usage error (a box of five lines, by typer) in two lines."""
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "leadprep"
+    sys.stderr.write(f"error: {error.format_message()}\n(see {command} --help)\n")
+    sys.exit(error.exit_code)

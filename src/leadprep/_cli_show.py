@@ -11,6 +11,7 @@ from rich.table import Table
 
 from leadprep._check import CheckReport
 from leadprep._config_writer import given_flags, unconfirmed_required
+from leadprep._coverage import coverage_warnings
 from leadprep._pipeline import ConvertResult
 from leadprep._preview import PreviewReport
 from leadprep._sniff import DELIMITER_NAMES
@@ -59,8 +60,14 @@ def show_summary(result: ConvertResult, out: Path, report: Path | None) -> None:
                f"({s['elapsed_seconds']:.2f} s)"),
         highlight=False, soft_wrap=True,
     )
+    _show_coverage(console, s)
     if report is not None:
         console.print(escape(f"report: {report}"), highlight=False, soft_wrap=True)
+
+
+def _show_coverage(console: Console, summary: dict[str, Any]) -> None:
+    for warning in coverage_warnings(summary):
+        console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 def show_check(verdict: CheckReport) -> None:
@@ -72,6 +79,7 @@ def show_check(verdict: CheckReport) -> None:
     for failure in verdict.failures:
         console.print(f"  [red]✗[/] {escape(failure)}", highlight=False, soft_wrap=True)
     console.print(_counts_table(s))
+    _show_coverage(console, s)
     for name, path in verdict.written.items():
         console.print(escape(f"{name}: {path}"), highlight=False, soft_wrap=True)
 
@@ -189,6 +197,7 @@ def _show_forecast(console: Console, report: PreviewReport) -> None:
         "the suggested mapping"
     console.print(f"[bold]forecast[/] with {source}:", highlight=False)
     console.print(_counts_table(report.outcome.result.summary))
+    _show_coverage(console, report.outcome.result.summary)
     for code, examples in report.outcome.examples_by_code(1).items():
         for example in examples:
             console.print(f"  [dim]{code}, row {example['row']}:[/] "

@@ -17,6 +17,15 @@ import phonenumbers
 
 from leadprep._errors import ConfigError
 from leadprep._fields import MAPPING_COLUMNS, PERSONA_IDS
+from leadprep._options import delimiter_problem, encoding_problem, quote_char_problem
+from leadprep._schedule import (
+    BusinessHours,
+    ScheduleSyntaxError,
+    describe_days,
+    hhmm,
+    parse_days,
+    parse_time,
+)
 
 PhonePolicy = Literal["valid", "possible"]
 CallingConfiguration = Literal["SIMPLE", "STRATEGIC"]
@@ -45,8 +54,28 @@ class AccountConfig:
 
 
 @dataclass(frozen=True)
+class CampaignWindow:
+    """One `[[campaign.windows]]` entry: on `days` (0 = MONDAY), from `start` to `end`
+    (minutes; None = from opening / to closing), dial `phones` (phone IDs) in that order."""
+
+    entry: int
+    days: tuple[int, ...]
+    start: int | None
+    end: int | None
+    phones: tuple[int, ...]
+
+    def describe(self) -> str:
+        start = "opening" if self.start is None else hhmm(self.start)
+        end = "closing" if self.end is None else hhmm(self.end)
+        return f"{describe_days(self.days)} {start}-{end}"
+
+
+@dataclass(frozen=True)
 class CampaignConfig:
     calling_configuration: CallingConfiguration = "SIMPLE"
+    # [campaign.business_hours]: None when the config gives none.
+    business_hours: BusinessHours | None = None
+    windows: tuple[CampaignWindow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +133,7 @@ class Config:
 
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "account": ("e164", "default_region", "phone_policy", "personas"),
-    "campaign": ("calling_configuration",),
+    "campaign": ("calling_configuration", "business_hours", "windows"),
     "load": (
         "description",
         "dial_priority",
@@ -125,13 +154,23 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("config file not found (pass an existing file to --config)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the config file: {exc}", source=path) from None
+        raise ConfigError(
+            "config file not found; pass an existing file to --config (leadprep preview FILE "
+            "--write-config leadprep.toml writes one)", source=path) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory; pass the config file to --config",
+                          source=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at offset {exc.start}); save "
+            "the config as UTF-8", source=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}; check its "
+                          "permissions", source=path) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=path) from None
+        raise ConfigError(f"not valid TOML: {exc}; fix that line", source=path) from None
     return parse_config(data, source=str(path))
 
 
@@ -151,13 +190,7 @@ def _parse(data: Mapping[str, Any], source: str | None) -> Config:
     for name, keys in _SECTIONS.items():
         _check_keys(f"[{name}]", sections[name], keys)
     account = _parse_account(sections["account"])
-    campaign = CampaignConfig(
-        calling_configuration=cast(
-            CallingConfiguration,
-            _choice(sections["campaign"], "campaign", "calling_configuration",
-                    ("SIMPLE", "STRATEGIC"), "SIMPLE"),
-        )
-    )
+    campaign = _parse_campaign(sections["campaign"], account)
     config = Config(
         account=account,
         campaign=campaign,
@@ -187,13 +220,16 @@ def _check_keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) 
             raise ConfigError(f"unknown config entry {place}{hint}")
 
 
+_KINDS = {str: 'a string in quotes ("…")', int: "a whole number", bool: "true or false"}
+
+
 def _typed(table: Mapping[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
     value = table.get(key, default)
     if value is default:
         return value
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(
-            f"[{section}] {key} must be a {kind.__name__}, not {value!r}"
+            f"[{section}] {key} = {value!r} must be {_KINDS.get(kind, kind.__name__)}"
         )
     return value
 
@@ -253,13 +289,121 @@ def _parse_persona(index: int, raw: Any) -> Persona:
     return Persona(phone_id=phone_id, label=label)
 
 
+def _parse_campaign(table: Mapping[str, Any], account: AccountConfig) -> CampaignConfig:
+    calling = cast(
+        CallingConfiguration,
+        _choice(table, "campaign", "calling_configuration", ("SIMPLE", "STRATEGIC"), "SIMPLE"),
+    )
+    hours_raw = table.get("business_hours")
+    hours = None
+    if hours_raw is not None:
+        if not isinstance(hours_raw, Mapping):
+            raise ConfigError(
+                '[campaign.business_hours] must be a table of days = hours, e.g. '
+                'mon-fri = "08:00-17:00"'
+            )
+        try:
+            hours = BusinessHours.parse(hours_raw)
+        except ScheduleSyntaxError as exc:
+            raise ConfigError(f"[campaign.business_hours] {exc}") from None
+    windows_raw = table.get("windows", [])
+    if not isinstance(windows_raw, list):
+        raise ConfigError("[[campaign.windows]] must be an array of tables")
+    windows = tuple(_parse_window(i, w, account) for i, w in enumerate(windows_raw))
+    if windows and calling != "STRATEGIC":
+        raise ConfigError(
+            "[[campaign.windows]] entry 1: call windows need a STRATEGIC campaign; set "
+            '[campaign] calling_configuration = "STRATEGIC" or remove the windows'
+        )
+    return CampaignConfig(calling_configuration=calling, business_hours=hours, windows=windows)
+
+
+_WINDOW_KEYS = ("days", "start", "end", "phones")
+_PRIMARY_NAMES = ("leadphone", "primary", "lead phone", "lead_phone")
+
+
+def _parse_window(index: int, raw: Any, account: AccountConfig) -> CampaignWindow:
+    where = f"[[campaign.windows]] entry {index + 1}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where} must be a table with days, start, end and phones")
+    _check_keys(where, raw, _WINDOW_KEYS)
+    for key in ("days", "phones"):
+        if key not in raw:
+            raise ConfigError(f"{where}: {key} is missing; {_WINDOW_HELP[key]}")
+    try:
+        days = parse_days(raw["days"], f"{where}: days")
+        start, end = (
+            None if raw.get(key) is None else parse_time(_text(raw[key], where, key),
+                                                         f"{where}: {key}")
+            for key in ("start", "end")
+        )
+    except ScheduleSyntaxError as exc:
+        raise ConfigError(str(exc)) from None
+    if start is not None and end is not None and start >= end:
+        raise ConfigError(f"{where}: start {hhmm(start)} must be before end {hhmm(end)}")
+    phones_raw = raw["phones"]
+    if isinstance(phones_raw, str | int):
+        phones_raw = [phones_raw]
+    if not isinstance(phones_raw, list) or not phones_raw:
+        raise ConfigError(f"{where}: phones is empty; {_WINDOW_HELP['phones']}")
+    phones = tuple(_phone_id(where, ref, account) for ref in phones_raw)
+    twice = sorted({p for p in phones if phones.count(p) > 1})
+    if twice:
+        raise ConfigError(f"{where}: phones names phone ID {twice[0]} twice; name each phone once")
+    return CampaignWindow(index + 1, days, start, end, phones)
+
+
+_WINDOW_HELP = {
+    "days": 'e.g. days = "MON-FRI" or ["MONDAY", "WEDNESDAY"]',
+    "phones": 'list the phones to dial in order, by ID or label, e.g. phones = ["Mobile Phone", 1]',
+}
+
+
+def _text(value: Any, where: str, key: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f'{where}: {key} = {value!r} must be a string like "08:00"')
+    return value
+
+
+def _phone_id(where: str, ref: Any, account: AccountConfig) -> int:
+    """A phone named by ID (1..7) or by label: a configured persona label, or leadPhone /
+    primary for ID 1."""
+    labels = {p.label: p.phone_id for p in account.personas}
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        if ref == 1 or ref in labels.values():
+            return ref
+        if ref in PERSONA_IDS:
+            raise ConfigError(
+                f"{where}: phones: phone ID {ref} has no configured persona; add "
+                f'[[account.personas]] phone_id = {ref}, label = "…"'
+            )
+        raise ConfigError(f"{where}: phones: phone ID {ref} is outside 1..7")
+    if not isinstance(ref, str) or not ref.strip():
+        raise ConfigError(f"{where}: phones: {ref!r} is neither a phone ID nor a persona label")
+    text = ref.strip()
+    if text in labels:
+        return labels[text]
+    folded = {label.casefold(): phone_id for label, phone_id in labels.items()}
+    if text.casefold() in folded:
+        return folded[text.casefold()]
+    if text.casefold() in _PRIMARY_NAMES:
+        return 1
+    if text.isdigit():
+        return _phone_id(where, int(text), account)
+    known = [*labels, "leadPhone"]
+    close = difflib.get_close_matches(text, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(map(repr, known))}"
+    raise ConfigError(f"{where}: phones: {text!r} is not a configured persona label{hint}")
+
+
 def _parse_load(table: Mapping[str, Any]) -> LoadConfig:
     batch_size = _typed(table, "load", "batch_size", int, 1000)
     if batch_size < 1:
         raise ConfigError(f"[load] batch_size = {batch_size} must be at least 1")
     tags = table.get("dnc_tags")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-        raise ConfigError("[load] dnc_tags must be a list of strings")
+        raise ConfigError(f"[load] dnc_tags = {tags!r} must be a list of strings, e.g. "
+                          'dnc_tags = ["DNC"]')
     return LoadConfig(
         description=_typed(table, "load", "description", str, None),
         dial_priority=_choice(table, "load", "dial_priority", DIAL_PRIORITIES, "NORMAL"),
@@ -276,12 +420,18 @@ def _parse_load(table: Mapping[str, Any]) -> LoadConfig:
 
 
 def _parse_input(table: Mapping[str, Any]) -> InputConfig:
-    return InputConfig(
+    config = InputConfig(
         encoding=_typed(table, "input", "encoding", str, None),
         delimiter=_typed(table, "input", "delimiter", str, None),
         quote_char=_typed(table, "input", "quote_char", str, None),
         header=_typed(table, "input", "header", bool, None),
     )
+    for key, problem in (("encoding", encoding_problem(config.encoding)),
+                         ("delimiter", delimiter_problem(config.delimiter)),
+                         ("quote_char", quote_char_problem(config.quote_char))):
+        if problem:
+            raise ConfigError(f"[input] {key} = {getattr(config, key)!r} {problem}")
+    return config
 
 
 def _parse_mapping(table: Mapping[str, Any]) -> MappingConfig:

@@ -1,18 +1,38 @@
 """Stage 5, emit: request bodies, rejects.csv, warnings.csv, summary.json (SPEC section 4.3).
 
-Everything is written under a temporary directory inside the output directory and then renamed
-into place, so a failed run never leaves a half-written file under a final name.
+The output contract; it holds when the process is killed at any instant, SIGKILL included:
+
+- Every output is written in full in a staging directory `.leadprep-tmp-<pid>-<host>-*` inside
+  the output directory, then renamed into place: no final name ever holds a half-written file.
+- summary.json is the commit mark. Publishing removes the old summary.json first, renames the
+  new outputs into place (a directory is swapped whole; an old output the new run does not make,
+  such as process/ after a --format leadloader run, is moved away) and renames the new
+  summary.json in last. So at any instant either summary.json is present and every output it
+  lists is complete and from the run that wrote it, or it is absent and the set is incomplete.
+- Publishes into one directory hold an flock on it, so concurrent runs never interleave their
+  renames: the last run to publish wins, whole.
+- A killed run leaves its staging directory behind. Each run first removes the ones dead runs
+  left: made on this host by a pid that is not running (or by this process's own pid, but not
+  one of its live runs) and whose flock nobody holds (a run holds one on its staging directory
+  while it lives). A live run's staging directory is never touched. Temporary files beside
+  single outputs (--report, --rejects, --write-config) follow the same rule.
+- The guarantee is against a killed process, not a power cut: nothing is fsynced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import re
 import shutil
+import socket
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -198,7 +218,16 @@ def writable(flag: str, target: str | Path) -> Iterator[None]:
         yield
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ConfigError(f"{flag} {target}: cannot write there: {reason}") from exc
+        raise ConfigError(
+            f"{flag} {target}: cannot write there ({reason}); give a path you can write to"
+        ) from exc
+
+
+def refuse_file_as_directory(flag: str, target: str | Path) -> None:
+    """Before any work: an output directory must not be an existing file."""
+    if Path(target).exists() and not Path(target).is_dir():
+        raise ConfigError(f"{flag} {target} is a file; give a directory (it is created if "
+                          "missing)")
 
 
 def refuse_unsafe_target(flag: str, target: str | Path | None, source: str | Path) -> None:
@@ -220,48 +249,200 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, renamed onto it only when the block succeeds."""
+    """A temporary path beside `target`, renamed onto it only when the block succeeds.
+
+    Its name carries the run's pid and host, like a staging directory's, so that the next write
+    beside it removes what a killed run left (module docstring: the rule)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    # mkstemp makes the file private; the final file gets the mode any new file would get.
-    tmp.chmod(0o666 & ~_umask())
+    prefix = f".{target.name}."
+    remove_stale(target.parent, prefix)
+
+    def make() -> tuple[Path, int]:
+        fd, name = tempfile.mkstemp(prefix=prefix + _owner_tag(), suffix=".tmp",
+                                    dir=target.parent)
+        return Path(name), fd
+
+    with _owned(make) as tmp:
+        try:
+            # mkstemp makes the file private; the final file gets the mode any new file gets.
+            tmp.chmod(0o666 & ~_umask())
+            yield tmp
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+STAGE_PREFIX = ".leadprep-tmp-"
+# What follows a prefix: <pid>-<host>-<tempfile's random part>[.tmp]
+_OWNER = re.compile(r"(?P<pid>\d+)-(?P<host>[A-Za-z0-9._]*)-[a-z0-9_]+(?:\.tmp)?")
+# Staging directories and temporary files this process is using (a library user may convert
+# on several threads): never stale, whatever the pid says. The lock covers creating an entry
+# and registering it, against another thread's sweep in between.
+_LIVE: set[str] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64]
+
+
+def _owner_tag() -> str:
+    return f"{os.getpid()}-{_host()}-"
+
+
+@contextmanager
+def _owned(make: Callable[[], tuple[Path, int]]) -> Iterator[Path]:
+    """Create an entry (`make` returns it and an open descriptor) and hold it for the block:
+    registered as live in this process and flocked, so other processes see it is in use (the
+    kernel drops the lock when the process dies, however it dies)."""
+    with _LIVE_LOCK:
+        path, fd = make()
+        _LIVE.add(str(path))
     try:
-        yield tmp
-        os.replace(tmp, target)
+        _flock(fd, blocking=True)
+        yield path
     finally:
-        tmp.unlink(missing_ok=True)
+        with _LIVE_LOCK:
+            _LIVE.discard(str(path))
+        os.close(fd)
+
+
+def _open_dir(path: Path) -> int:
+    if sys.platform == "win32":  # directories cannot be opened there, nor flocked
+        return os.open(os.devnull, os.O_RDONLY)
+    return os.open(path, os.O_RDONLY)
+
+
+def _flock(fd: int, *, blocking: bool) -> bool:
+    """An exclusive flock on `fd`; False when another holder has it (non-blocking only). Where
+    the file system has no locks (some network mounts), the pid rule alone decides."""
+    if sys.platform == "win32":
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:  # ENOLCK, EOPNOTSUPP: no locking here
+        return True
+    return True
+
+
+@contextmanager
+def _dir_locked(directory: Path) -> Iterator[None]:
+    """The output directory's flock: one publish at a time, across processes and threads."""
+    if sys.platform == "win32":
+        yield
+        return
+    fd = _open_dir(directory)
+    try:
+        _flock(fd, blocking=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # no harmless probe there: keep the entry
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: another user's live process
+        return True
+    try:  # killed but not yet reaped by its parent (a zombie) is dead too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def _is_stale(path: Path, owner: str) -> bool:
+    """Left by a dead run: made on this host, by a pid that is not running (or by this
+    process's own pid, but not one of its live entries), and nobody holds its flock."""
+    match = _OWNER.fullmatch(owner)
+    if match is None or match["host"] != _host() or str(path) in _LIVE:
+        return False
+    pid = int(match["pid"])
+    if pid != os.getpid() and _pid_alive(pid):
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return _flock(fd, blocking=False)
+    finally:
+        os.close(fd)
+
+
+def remove_stale(directory: Path, prefix: str = STAGE_PREFIX) -> list[Path]:
+    """Remove the staging directories (or, with another prefix, temporary files) that dead runs
+    left in `directory`; never a live run's. Returns what was removed."""
+    removed = []
+    with _LIVE_LOCK:
+        try:
+            with os.scandir(directory) as entries:
+                found = [Path(e.path) for e in entries if e.name.startswith(prefix)]
+        except OSError:
+            return []
+        for path in found:
+            if not _is_stale(path, path.name[len(prefix):]):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 @contextmanager
 def _staging(out: Path) -> Iterator[Path]:
-    stage = Path(tempfile.mkdtemp(prefix=".leadprep-tmp-", dir=out))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    """A fresh staging directory in `out`, after removing the ones dead runs left there."""
+    remove_stale(out)
+
+    def make() -> tuple[Path, int]:
+        stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX + _owner_tag(), dir=out))
+        return stage, _open_dir(stage)
+
+    with _owned(make) as stage:
+        try:
+            yield stage
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+# Inside the staging directory: the old outputs moved out of the way, removed with it.
+_REPLACED = ".replaced"
 
 
 def _publish(stage: Path, out: Path, output_format: OutputFormat) -> None:
-    """Rename each finished output into place; directories are swapped whole."""
+    """Rename the finished outputs into place, summary.json last, under the output directory's
+    lock (the contract is in the module docstring)."""
     names = [BATCH_DIR, "rejects.csv", "warnings.csv"]
     if output_format == "process":
         names.append(PROCESS_DIR)
-    else:
-        # A process/ left by an earlier --format process run would no longer match the batches.
-        shutil.rmtree(out / PROCESS_DIR, ignore_errors=True)
-    for name in names:
-        target = out / name
-        if (stage / name).is_dir() and target.exists():
-            trash = Path(tempfile.mkdtemp(prefix=".leadprep-old-", dir=out))
-            target.rename(trash / name)
-            (stage / name).rename(target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(stage / name, target)
-    # The summary goes last: its presence says the outputs beside it are complete.
-    os.replace(stage / "summary.json", out / "summary.json")
+    replaced = stage / _REPLACED
+    replaced.mkdir()
+    with _dir_locked(out):
+        # From here until the new summary is in, the set is marked incomplete.
+        (out / "summary.json").unlink(missing_ok=True)
+        if output_format != "process":
+            # A process/ left by an earlier --format process run would not match the batches.
+            _move_aside(out / PROCESS_DIR, replaced)
+        for name in names:
+            if (stage / name).is_dir():
+                _move_aside(out / name, replaced)  # a directory is not replaced in one step
+            os.replace(stage / name, out / name)
+        os.replace(stage / "summary.json", out / "summary.json")
+
+
+def _move_aside(target: Path, replaced: Path) -> None:
+    if target.exists() or target.is_symlink():
+        target.rename(replaced / target.name)
 
 
 # Leads turned into JSON at a time: bounds the memory emit adds, whatever the file's size.
@@ -271,12 +452,23 @@ EMIT_CHUNK_BATCHES = 100
 def _write_batches(
     stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
 ) -> list[str]:
-    """leadloader-NNNNN.json, chunk by chunk on two threads: polars' JSON encoder and the
-    file writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     directory = stage / BATCH_DIR
     directory.mkdir()
-    head = json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
-    frame = leads.frame.drop("_row")
+    count = write_batch_files(directory, leads.frame.drop("_row"), _batch_head(options),
+                              batch_size, first=0)
+    return [_batch_name(i) for i in range(count)]
+
+
+def _batch_head(options: dict[str, Any]) -> str:
+    return json.dumps(options, ensure_ascii=False)[:-1] + ',"uploadLeads":[\n'
+
+
+def write_batch_files(
+    directory: Path, frame: pl.DataFrame, head: str, batch_size: int, *, first: int
+) -> int:
+    """leadloader-NNNNN.json from the leads of `frame`, numbered from batch `first`; returns
+    how many were written. Chunk by chunk on two threads: polars' JSON encoder and the file
+    writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
     step = batch_size * EMIT_CHUNK_BATCHES
 
     def write_chunk(start: int) -> None:
@@ -287,15 +479,119 @@ def _write_batches(
             .alias("document")
         )["document"].cast(pl.Binary)
         for offset, document in enumerate(documents):
-            (directory / _batch_name(start // batch_size + offset)).write_bytes(document)
+            (directory / _batch_name(first + start // batch_size + offset)).write_bytes(document)
 
     with ThreadPoolExecutor(max(1, min(2, pl.thread_pool_size()))) as pool:
         list(pool.map(write_chunk, range(0, frame.height, step)))
-    return [_batch_name(i) for i in range(-(-frame.height // batch_size))]
+    return -(-frame.height // batch_size)
 
 
 def _batch_name(index: int) -> str:
     return f"leadloader-{index + 1:05d}.json"
+
+
+class StreamedEmit:
+    """emit() for a file converted block by block (leadloader format): each block's full
+    batches are written as it comes, the leads short of a batch wait for the next block, and
+    the rejects wait in Arrow files until the widest rejected row is known. The outputs are
+    byte for byte those emit() writes for the whole file."""
+
+    def __init__(self, out_dir: str | Path, config: Config, description: str) -> None:
+        self.out = Path(out_dir)
+        self.batch_size = config.load.batch_size
+        self.head = _batch_head(load_options(config, description))
+        self.batches = 0
+        self.waiting: pl.DataFrame | None = None
+        self.reject_parts: list[Path] = []
+        self.widest = 0
+        self.header: tuple[str, ...] = ()
+        self._staging: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> StreamedEmit:
+        with writable("--out", self.out):
+            self.out.mkdir(parents=True, exist_ok=True)
+            stack = contextlib.ExitStack()
+            self.stage = stack.enter_context(_staging(self.out))
+            self._staging = stack
+            (self.stage / BATCH_DIR).mkdir()
+            self.warnings = (self.stage / "warnings.csv").open("wb")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.warnings.close()
+        if self._staging is not None:
+            self._staging.close()
+
+    def add(self, read: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
+        with writable("--out", self.out), ThreadPoolExecutor(1) as side:
+            # rejects and warnings beside the batches, as emit() writes them
+            done = side.submit(self._add_rejects_and_warnings, read, validated, leads)
+            self._add_leads(leads.frame.drop("_row"))
+            done.result()
+
+    def _add_rejects_and_warnings(
+        self, read: ReadResult, validated: ValidatedFrame, leads: Leads
+    ) -> None:
+        self._add_rejects(read, rejected_rows(read, validated))
+        if not self.header:
+            self.header = read.header
+            self.warnings.write(_csv_header(list(leads.warnings.columns)))
+        self.warnings.write(_csv_body(leads.warnings))
+
+    def _add_leads(self, frame: pl.DataFrame) -> None:
+        if self.waiting is not None:
+            frame = pl.concat([self.waiting, frame], how="diagonal_relaxed")
+        whole = frame.height - frame.height % self.batch_size
+        self.batches += write_batch_files(self.stage / BATCH_DIR, frame.head(whole), self.head,
+                                          self.batch_size, first=self.batches)
+        self.waiting = frame.slice(whole)
+
+    def _add_rejects(self, read: ReadResult, rejected: pl.DataFrame) -> None:
+        if rejected.is_empty():
+            return
+        longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
+        self.widest = max(self.widest, read.width, longest)
+        part = self.stage / f".rejects-{len(self.reject_parts):05d}.arrow"
+        rejected.select("_row", "_reasons", "_message", "_fields").write_ipc(part)
+        self.reject_parts.append(part)
+
+    def finish(self, summary: dict[str, Any]) -> EmitInfo:
+        """Write what waits, the summary, and publish the outputs."""
+        with writable("--out", self.out):
+            if self.waiting is not None and self.waiting.height:
+                self.batches += write_batch_files(self.stage / BATCH_DIR, self.waiting,
+                                                  self.head, self.batch_size,
+                                                  first=self.batches)
+            self.warnings.close()
+            self._write_rejects()
+            names = [f"{BATCH_DIR}/{_batch_name(i)}" for i in range(self.batches)]
+            info = EmitInfo(str(self.out),
+                            (*names, "rejects.csv", "warnings.csv", "summary.json"),
+                            self.batches)
+            summary = {**summary, "batches": self.batches, "outputs": list(info.files)}
+            _write_json(self.stage / "summary.json", summary)
+            _publish(self.stage, self.out, "leadloader")
+            return info
+
+    def _write_rejects(self) -> None:
+        width = max(self.widest, len(self.header))
+        extras = [f"_extra_{i}" for i in range(1, width - len(self.header) + 1)]
+        with (self.stage / "rejects.csv").open("wb") as handle:
+            handle.write(_csv_header(["_row", "_reasons", "_message", *self.header, *extras]))
+            for part in self.reject_parts:
+                rejected = pl.read_ipc(part)
+                handle.write(_csv_body(_rejects_table(rejected, width)))
+                part.unlink()
+
+
+def _csv_header(header: list[str]) -> bytes:
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(header)
+    return head.getvalue().encode("utf-8")
+
+
+def _csv_body(table: pl.DataFrame) -> bytes:
+    return table.write_csv(include_header=False, line_terminator="\n").encode("utf-8")
 
 
 def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -315,13 +611,17 @@ def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
     """rejects.csv: `_row`, `_reasons`, `_message`, the header, then `_extra_N` for long rows."""
     longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
     width = max(read.width, longest)
-    table = pl.concat(
+    table = _rejects_table(rejected, width)
+    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
+    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
+
+
+def _rejects_table(rejected: pl.DataFrame, width: int) -> pl.DataFrame:
+    return pl.concat(
         [rejected.select(pl.col("_row"), pl.col("_reasons").list.join(";"), "_message"),
          _field_columns(rejected, width)],
         how="horizontal",
     )
-    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
-    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
 
 
 def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:

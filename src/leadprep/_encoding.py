@@ -18,6 +18,7 @@ import chardet
 
 from leadprep._codes import FileErrorCode
 from leadprep._errors import ConfigError, InputFileError
+from leadprep._options import encoding_problem
 
 EncodingSource = Literal["bom", "nul-pattern", "utf-8", "chardet", "option", "ascii"]
 
@@ -36,12 +37,13 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a zip archive (an Excel .xlsx workbook is one): save the sheet as CSV"),
     (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook: save the sheet as CSV"),
     (b"\x1f\x8b", "a gzip-compressed file: decompress it first (gunzip)"),
-    (b"%PDF", "a PDF document, not a delimited text file"),
-    (b"\x89PNG", "a PNG image, not a delimited text file"),
-    (b"\xff\xd8\xff", "a JPEG image, not a delimited text file"),
-    (b"BZh", "a bzip2-compressed file: decompress it first"),
-    (b"\xfd7zXZ", "an xz-compressed file: decompress it first"),
-    (b"SQLite format 3", "an SQLite database, not a delimited text file"),
+    (b"%PDF", "a PDF document, not a delimited text file: export the leads as CSV"),
+    (b"\x89PNG", "a PNG image, not a delimited text file: pass the lead file itself"),
+    (b"\xff\xd8\xff", "a JPEG image, not a delimited text file: pass the lead file itself"),
+    (b"BZh", "a bzip2-compressed file: decompress it first (bunzip2)"),
+    (b"\xfd7zXZ", "an xz-compressed file: decompress it first (unxz)"),
+    (b"SQLite format 3", "an SQLite database, not a delimited text file: export a table as "
+     "CSV"),
 )
 
 _CHUNK = 1 << 20
@@ -69,7 +71,7 @@ def decode_file(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
     if bom_encoding is not None:
         body = raw[bom_length:]
         return DecodedText(
-            _transcode(path, body, bom_encoding, bom_length), bom_encoding, 1.0, "bom", True
+            _transcode(path, body, bom_encoding), bom_encoding, 1.0, "bom", True
         )
     utf16 = _sniff_utf16_nul_pattern(raw)
     if utf16 is not None:
@@ -80,7 +82,7 @@ def decode_file(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
     _refuse_binary(path, raw)
     if raw.isascii():
         return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
-    if _is_utf8(raw):
+    if is_utf8(raw):
         return DecodedText(raw, "utf-8", 1.0, "utf-8", False)
     mostly = _utf8_with_few_bad_lines(raw)
     if mostly is not None:
@@ -125,7 +127,7 @@ def _refuse_binary(path: Path, raw: bytes) -> None:
         )
 
 
-def _is_utf8(raw: bytes) -> bool:
+def is_utf8(raw: bytes) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     view = memoryview(raw)
     try:
@@ -176,20 +178,20 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
     )
     name = result.get("encoding")
     confidence = float(result.get("confidence") or 0.0)
-    candidates = [name] if name and _python_name(name) != "utf-8" else []
+    candidates = [name] if name and python_name(name) != "utf-8" else []
     # chardet's answer must decode the whole file; else try the usual suspects in order.
     candidates += ["windows-1252", "cp932"]
     for candidate in candidates:
         try:
-            python_name = codecs.lookup(candidate).name
-            data = _transcode(path, raw, python_name)
+            codec = codecs.lookup(candidate).name
+            data = _transcode(path, raw, codec)
         except (LookupError, InputFileError):
             continue
-        if python_name == "iso8859-1" and _C1_CONTROLS.search(data):
+        if codec == "iso8859-1" and _C1_CONTROLS.search(data):
             # Latin-1 decodes anything; C1 controls in the text mean it was the wrong answer.
             continue
         source: EncodingSource = "chardet"
-        return DecodedText(data, python_name, confidence if candidate == name else 0.0, source,
+        return DecodedText(data, codec, confidence if candidate == name else 0.0, source,
                            False)
     raise InputFileError(
         FileErrorCode.UNDECIDABLE_ENCODING,
@@ -199,7 +201,7 @@ def _decode_with_chardet(path: Path, raw: bytes) -> DecodedText:
     )
 
 
-def _python_name(name: str) -> str | None:
+def python_name(name: str) -> str | None:
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -209,13 +211,10 @@ def _python_name(name: str) -> str | None:
 def _decode_with_option(
     path: Path, raw: bytes, encoding: str, bom_encoding: str | None, bom_length: int
 ) -> DecodedText:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise ConfigError(
-            f"--encoding {encoding!r} is not an encoding Python knows "
-            "(try utf-8, cp1252, latin-1, utf-16, cp932)"
-        ) from None
+    problem = encoding_problem(encoding)
+    if problem:
+        raise ConfigError(f"--encoding {encoding!r} {problem}")
+    name = codecs.lookup(encoding).name
     body = raw
     has_bom = False
     if bom_encoding is not None and codecs.lookup(bom_encoding).name.startswith(name[:6]):
@@ -224,37 +223,36 @@ def _decode_with_option(
         body, has_bom = raw[3:], True
     if name in ("utf-16", "utf-32") and not has_bom:
         name = name + "-le"
-    skipped = len(raw) - len(body)
-    return DecodedText(_transcode(path, body, name, skipped), name, 1.0, "option", has_bom)
+    return DecodedText(_transcode(path, body, name), name, 1.0, "option", has_bom)
 
 
-def _transcode(path: Path, body: bytes, encoding: str, skipped: int = 0) -> bytes:
-    """Decode in chunks and re-encode as UTF-8: no whole-file Python string. `skipped`: bytes
-    of the file before `body` (a BOM), counted in an error's offset."""
-    if encoding in ("utf-8", "ascii") and _is_utf8(body):
+def _transcode(path: Path, body: bytes, encoding: str) -> bytes:
+    """Decode in chunks and re-encode as UTF-8: no whole-file Python string."""
+    if encoding in ("utf-8", "ascii") and is_utf8(body):
         return body
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     out = bytearray()
     view = memoryview(body)
-    end, final = 0, False
+    end = 0  # bytes handed to the decoder so far
     try:
         for offset in range(0, len(body), _CHUNK):
             end = min(offset + _CHUNK, len(body))
             out += decoder.decode(view[offset:end]).encode("utf-8")
-        end, final = len(body), True
         out += decoder.decode(b"", final=True).encode("utf-8")
     except UnicodeDecodeError as exc:
-        # exc.object is what the decoder held: the bytes carried over from the last chunk (a
-        # split character) and this chunk, which ends at `end`.
+        # exc.object is what the decoder held: bytes it kept from earlier chunks, then this one.
         position = end - len(exc.object) + exc.start
-        line = body[:position].decode(encoding, "replace").count("\n") + 1
-        what = (f"the file ends inside a {encoding} character (cut short?)" if final
-                else f"not valid {encoding}")
+        before = body[end - len(exc.object) : position]
+        line = out.count(b"\n") + before.decode(encoding, "ignore").count("\n") + 1
+        if position >= len(body) or exc.reason == "truncated data":
+            what = (f"the file ends inside a {encoding} character (offset {position}); check "
+                    "that it is complete, or")
+        else:
+            what = f"byte 0x{body[position]:02X} at offset {position} is not valid {encoding};"
         raise InputFileError(
             FileErrorCode.UNDECIDABLE_ENCODING,
             path,
-            f"byte 0x{body[position]:02X} at offset {skipped + position}: {what}; "
-            "pass the right encoding with --encoding",
+            f"{what} pass the file's encoding with --encoding (or [input] encoding)",
             line=line,
         ) from None
     return bytes(out)

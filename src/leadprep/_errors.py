@@ -3,6 +3,7 @@
     LeadprepError            exit_code 2 unless a subclass says otherwise
     ├── ConfigError          the config file or an option is wrong (exit 2)
     ├── InputFileError       the input file cannot be read as a lead file (exit 3), with a code
+    ├── JsonFileError        a campaign body or persona list cannot be read as JSON (exit 2)
     └── StageError           an unexpected failure inside a stage, naming the stage (exit 4)
 """
 
@@ -53,6 +54,18 @@ class InputFileError(LeadprepError):
         super().__init__(f"{where}: {code.value}: {message}")
 
 
+class JsonFileError(LeadprepError):
+    """A campaign body or persona config file cannot be read as JSON of the expected shape
+    (`campaign check` and `personas check` exit 2: unreadable, not invalid)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str | Path, message: str) -> None:
+        self.path = str(path)
+        self.detail = message
+        super().__init__(f"{self.path}: {message}")
+
+
 class StageError(LeadprepError):
     """An unexpected failure inside one pipeline stage. The original error is the cause."""
 
@@ -61,6 +74,16 @@ class StageError(LeadprepError):
     def __init__(self, stage: Stage, cause: BaseException) -> None:
         self.stage: Stage = stage
         super().__init__(
-            f"internal error in the {stage} stage: {type(cause).__name__}: {cause} "
+            f"internal error in the {stage} stage: {describe(cause)} "
             "(please report it with the input file; run with --debug for the traceback)"
         )
+
+
+def describe(cause: BaseException, limit: int = 300) -> str:
+    """`Type: message` on one line: the first line of the message (a polars error goes on
+    with its query plan), cut at `limit` characters."""
+    lines = str(cause).strip().splitlines()
+    text = lines[0] if lines else ""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__

@@ -125,10 +125,13 @@ class _Resolver:
                 self.read.path,
                 f"{entry} maps column {ref} (index_base {base}), whose header is blank; "
                 "give the column a name in the file, or check the index",
-                line=self.read.detection.skipped_lines[-1] + 1
-                if self.read.detection.skipped_lines else 1,
+                line=self._header_line(),
             )
         return index
+
+    def _header_line(self) -> int:
+        skipped = self.read.detection.skipped_lines
+        return skipped[-1] + 1 if skipped else 1
 
     def _by_name(self, entry: str, name: str) -> int:
         if not self.has_header:
@@ -139,7 +142,8 @@ class _Resolver:
             )
         wanted = _normal(name)
         if not wanted:
-            raise ConfigError(f"{entry}: the header name is empty", source=self.config.source)
+            raise ConfigError(f"{entry} = {name!r}: the header name is empty; give the column's "
+                              "name, or its index as a number", source=self.config.source)
         matches = [i for i, h in enumerate(self.header) if _normal(h) == wanted]
         if len(matches) > 1:
             shown = ", ".join(f"column {i + 1} {self.header[i]!r}" for i in matches)
@@ -148,6 +152,7 @@ class _Resolver:
                 self.read.path,
                 f"{entry} = {name!r} matches {len(matches)} header columns ({shown}); rename "
                 "one in the file, or map the column by index",
+                line=self._header_line(),
             )
         if not matches:
             names = [h for h in self.header if h.strip()]

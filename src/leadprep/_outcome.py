@@ -68,4 +68,5 @@ class Outcome:
             "reasons": self.reasons,
             "warnings": self.warnings,
             "examples": self.examples_by_code(per_code),
+            **{k: v for k, v in self.result.summary.items() if k == "schedule_coverage"},
         }

@@ -60,10 +60,13 @@ def has_control_bytes(data: bytes) -> bool:
     return bool(data.translate(None, _NOT_CONTROL))
 
 
-def split_lines(data: bytes, breaks: LineBreaks, *, control_bytes: bool) -> pl.DataFrame:
-    """One row per physical line: `line` (1-based), `text` (without its line break) and `crlf`
-    (the line ended in CR LF). `breaks` are the data's line breaks, `control_bytes` whether it
-    holds any C0 control but tab, LF and CR.
+def split_lines(
+    data: bytes, breaks: LineBreaks, *, control_bytes: bool, first_line: int = 1
+) -> pl.DataFrame:
+    """One row per physical line: `line` (numbered from `first_line`: the data may be a block
+    of a larger file), `text` (without its line break) and `crlf` (the line ended in CR LF).
+    `breaks` are the data's line breaks, `control_bytes` whether it holds any C0 control but
+    tab, LF and CR.
 
     A file with uniform line breaks and no control bytes is split by polars' CSV reader, as
     one column with a separator that cannot occur (the sentinel, a control); the rest by a
@@ -73,25 +76,34 @@ def split_lines(data: bytes, breaks: LineBreaks, *, control_bytes: bool) -> pl.D
             data, has_header=False, separator=_SENTINEL, quote_char=None,
             schema={"text": pl.String}, empty_string_is_null=False, raise_if_empty=False,
         )["text"]
-        return pl.DataFrame({"text": text}).with_row_index("line", offset=1).with_columns(
-            crlf=pl.lit(breaks.crlf > 0))
+        return pl.DataFrame({"text": text}).with_row_index("line", offset=first_line) \
+            .with_columns(crlf=pl.lit(breaks.crlf > 0))
     text = pl.Series("text", [data], dtype=pl.Binary).cast(pl.String)
     lines = text.str.split("\n").explode()
     if len(lines) and lines[-1] == "":
         lines = lines.head(len(lines) - 1)
-    return pl.DataFrame({"text": lines}).with_row_index("line", offset=1).with_columns(
+    return pl.DataFrame({"text": lines}).with_row_index("line", offset=first_line).with_columns(
         text=pl.col("text").str.strip_suffix("\r"), crlf=pl.col("text").str.ends_with("\r"))
 
 
 def line_starts(lines: pl.DataFrame) -> dict[int, int]:
-    """Line number -> byte offset where it starts, for lines in order from line 1."""
+    """Line number -> byte offset where it starts, for the first lines of the data, in order."""
     ends = (pl.col("text").str.len_bytes() + 1 + pl.col("crlf").cast(pl.UInt32)).cum_sum()
     offsets = lines.select("line", ends.shift(1, fill_value=0).alias("start"))
     return dict(zip(offsets["line"].to_list(), offsets["start"].to_list(), strict=True))
 
 
+class RecordRunsOn(Exception):
+    """A quoted field is still open at the end of a block that is not the file's last: the
+    record from `line` on belongs with the next block."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"the record of line {line} runs on past the block")
+        self.line = line
+
+
 def parse_records(
-    lines: pl.DataFrame, dialect: Dialect, path: str, *, controls: bool
+    lines: pl.DataFrame, dialect: Dialect, path: str, *, controls: bool, final: bool = True
 ) -> pl.DataFrame:
     """Records in file order: `line`, `last_line`, `malformed`, `control` (a field holds a
     control character), `maybe_blank`, `quoted`, and either `text` (a simple single-line
@@ -99,7 +111,8 @@ def parse_records(
 
     Simple records are not split here: `record_fields` splits the few that are needed as lists
     and `read_simple` reads the rest as columns. `controls=False` says the data holds no
-    control character, which spares a regex over every line."""
+    control character, which spares a regex over every line. `final=False` says more lines
+    follow these: a quote still open at their end raises RecordRunsOn, not a file error."""
     d, q = dialect.delimiter, dialect.quote_char
     text = pl.col("text")
     if q is None:
@@ -112,7 +125,7 @@ def parse_records(
         classified = classified.join(quoted, on="line", how="left", maintain_order="left") \
             .with_columns(pl.col("_simple").fill_null(True))
     complex_starts = classified.filter(~pl.col("_simple"))["line"].to_list()
-    complex_records, consumed = _parse_complex(lines, complex_starts, dialect, path)
+    complex_records, consumed = _parse_complex(lines, complex_starts, dialect, path, final)
 
     fast = classified.filter(pl.col("_simple"))
     if consumed:
@@ -290,10 +303,11 @@ _START, _IN_FIELD, _IN_QUOTED, _QUOTE_IN_QUOTED = range(4)
 
 
 def _parse_complex(
-    lines: pl.DataFrame, starts: list[int], dialect: Dialect, path: str
+    lines: pl.DataFrame, starts: list[int], dialect: Dialect, path: str, final: bool
 ) -> tuple[list[ComplexRecord], set[int]]:
     if not starts:
         return [], set()
+    first_line = int(lines["line"][0])
     texts = lines.select(
         pl.when(pl.col("crlf")).then(pl.col("text") + "\r").otherwise(pl.col("text"))
     )["text"]
@@ -302,14 +316,18 @@ def _parse_complex(
     for start in starts:
         if start in consumed:
             continue
-        record = parse_one_record(texts, start, dialect, path)
+        record = parse_one_record(texts, start, dialect, path, first_line, final)
         records.append(record)
         consumed.update(range(record.line, record.last_line + 1))
     return records, consumed
 
 
-def parse_one_record(texts: pl.Series, start: int, dialect: Dialect, path: str) -> ComplexRecord:
-    """Parse one record starting at physical line `start` (1-based), as Python's csv would."""
+def parse_one_record(
+    texts: pl.Series, start: int, dialect: Dialect, path: str, first_line: int = 1,
+    final: bool = True,
+) -> ComplexRecord:
+    """Parse one record starting at physical line `start`, as Python's csv would; `texts[0]`
+    is line `first_line`."""
     d, q = dialect.delimiter, dialect.quote_char
     fields: list[str] = []
     field: list[str] = []
@@ -318,7 +336,7 @@ def parse_one_record(texts: pl.Series, start: int, dialect: Dialect, path: str) 
     quote_opened_on = start
     line_no = start
     while True:
-        text = texts[line_no - 1]
+        text = texts[line_no - first_line]
         crlf = text.endswith("\r")
         if crlf:
             text = text[:-1]
@@ -357,7 +375,9 @@ def parse_one_record(texts: pl.Series, start: int, dialect: Dialect, path: str) 
             return ComplexRecord(start, fields, malformed, line_no)
         field.append("\r\n" if crlf else "\n")
         line_no += 1
-        if line_no > len(texts):
+        if line_no - first_line >= len(texts):
+            if not final:
+                raise RecordRunsOn(start)
             raise InputFileError(
                 FileErrorCode.UNTERMINATED_QUOTE,
                 path,

@@ -3,24 +3,38 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
 
 from leadprep._config import Config, load_config
-from leadprep._emit import EmitInfo, OutputFormat, emit
+from leadprep._coverage import coverage_summary, phone_patterns
+from leadprep._emit import EmitInfo, OutputFormat, StreamedEmit, emit
 from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
-from leadprep._read import ReadOptions, ReadResult, read
+from leadprep._read import (
+    BlockReader,
+    Detection,
+    NotStreamable,
+    ReadOptions,
+    ReadResult,
+    read,
+)
+from leadprep._sniff import LineEnding
 from leadprep._transform import Leads, transform
-from leadprep._validate import ValidatedFrame, validate, warm_up
+from leadprep._validate import KeptPhones, ValidatedFrame, validate, warm_up
 
 T = TypeVar("T")
 ProgressCallback = Callable[[Stage], None]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("leadloader", "process")
+# Larger UTF-8 files are converted this many bytes at a time (see convert).
+BLOCK_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,8 @@ class ConvertResult:
     emitted: EmitInfo | None
     stage_seconds: dict[str, float] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
+    # Converted block by block: the frames above are the last block's; summary has the totals.
+    streamed: bool = False
 
     @property
     def rows_read(self) -> int:
@@ -82,10 +98,15 @@ def convert(
     output_format: OutputFormat = "leadloader",
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
+    stream: bool | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> ConvertResult:
     """Convert a lead file into leadLoader request bodies, rejects and warnings.
 
     With `out_dir=None` nothing is written (the gate's mode); the result holds everything.
+    A UTF-8 file larger than `block_bytes` written as leadloader bodies is converted block by
+    block, so memory does not grow with the file; the outputs are the same, but the result's
+    frames are the last block's only (`streamed` says so). `stream=False` reads it whole.
     """
     if output_format not in OUTPUT_FORMATS:
         raise ConfigError(f"--format {output_format!r} must be one of {', '.join(OUTPUT_FORMATS)}")
@@ -94,8 +115,86 @@ def convert(
         raise ConfigError(f"--batch-size {cfg.load.batch_size} must be at least 1")
     clock = _Clock(progress)
     warm_up()
+    if out_dir is not None and output_format == "leadloader" and stream is not False:
+        streamed = _convert_in_blocks(path, cfg, out_dir, clock, block_bytes)
+        if streamed is not None:
+            return streamed
+        clock = _Clock(progress)
     read_result = clock.timed("read", lambda: read(path, read_options(cfg)))
     return _after_read(read_result, cfg, out_dir, output_format, clock)
+
+
+def _convert_in_blocks(
+    path: str | Path, cfg: Config, out_dir: str | Path, clock: _Clock, block_bytes: int
+) -> ConvertResult | None:
+    """convert() of a large file one block at a time, so memory holds a few blocks and not
+    the file; None when the file must be read whole (see NotStreamable), before or after some
+    blocks (what they wrote is discarded).
+
+    Three blocks are in flight: the next is read on one thread and the previous written on
+    another while this one is validated and transformed. Each stage keeps the blocks in order
+    (duplicates are judged against the phones of the blocks before), so only time overlaps."""
+    blocks = BlockReader(path, read_options(cfg), block_bytes)
+    kept = KeptPhones()
+    totals = _Totals(bool(cfg.campaign.windows))
+    last: tuple[ReadResult, MappedFrame, ValidatedFrame, Leads] | None = None
+    with StreamedEmit(out_dir, cfg, Path(path).name) as emitter, \
+            _ReadAhead(blocks, clock) as ahead, ThreadPoolExecutor(1) as writer:
+        writing: Future[None] | None = None
+        while ahead.more:
+            last = None  # the previous block's frames go before the next are made
+            read_result = ahead.take()
+            if read_result is NOT_STREAMABLE:
+                return None
+            last = _block_stages(read_result, cfg, kept, clock)
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(
+                clock.timed, "emit", partial(emitter.add, read_result, last[2], last[3]))
+            totals.add(read_result, last[2], last[3])
+        if writing is not None:
+            writing.result()
+        if last is None:
+            return None
+        summary = totals.summary(last[0], blocks.line_ending, cfg, "leadloader")
+        summary["elapsed_seconds"] = clock.elapsed()
+        emitted = clock.timed("emit", lambda: emitter.finish(summary))
+    summary["batches"] = emitted.batches
+    summary["outputs"] = list(emitted.files)
+    summary["elapsed_seconds"] = clock.elapsed()
+    return ConvertResult(summary, *last, emitted, clock.timings, cfg, streamed=True)
+
+
+class _ReadAhead:
+    """Reads a file's next block on a thread while the current one is in the other stages."""
+
+    def __init__(self, blocks: BlockReader, clock: _Clock) -> None:
+        self._blocks = blocks
+        self._results = iter(blocks)
+        self._clock = clock
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="leadprep-read")
+        self._next: Future[ReadResult] | None = self._pool.submit(self._read)
+
+    def __enter__(self) -> _ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def more(self) -> bool:
+        return self._next is not None
+
+    def _read(self) -> ReadResult:
+        return self._clock.timed("read", lambda: _next_block(self._results))
+
+    def take(self) -> ReadResult:
+        """The next block (its read's errors are raised here); the one after starts."""
+        assert self._next is not None
+        result = self._next.result()
+        done = result is NOT_STREAMABLE or self._blocks.finished
+        self._next = None if done else self._pool.submit(self._read)
+        return result
 
 
 def convert_read(
@@ -103,6 +202,28 @@ def convert_read(
 ) -> ConvertResult:
     """Run map, validate and transform on a file already read; write nothing."""
     return _after_read(read_result, config, None, "leadloader", _Clock(progress))
+
+
+# What _next_block returns for a file that must be read whole after all.
+NOT_STREAMABLE = ReadResult("", None, (), pl.DataFrame(), pl.DataFrame(), 0)  # type: ignore[arg-type]
+
+
+def _next_block(results: Iterator[ReadResult]) -> ReadResult:
+    """The next block, or NOT_STREAMABLE when the file must be read whole (caught here:
+    run_stage would take it for an internal error)."""
+    try:
+        return next(results)
+    except NotStreamable:
+        return NOT_STREAMABLE
+
+
+def _block_stages(
+    read_result: ReadResult, cfg: Config, kept: KeptPhones, clock: _Clock
+) -> tuple[ReadResult, MappedFrame, ValidatedFrame, Leads]:
+    mapped = clock.timed("map", lambda: map_columns(read_result, cfg))
+    validated = clock.timed("validate", lambda: validate(mapped, cfg, kept))
+    leads = clock.timed("transform", lambda: transform(validated, cfg))
+    return read_result, mapped, validated, leads
 
 
 class _Clock:
@@ -114,7 +235,7 @@ class _Clock:
     def timed(self, stage: Stage, work: Callable[[], T]) -> T:
         t0 = time.perf_counter()
         value = run_stage(stage, work, self.progress)
-        self.timings[stage] = round(time.perf_counter() - t0, 4)
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + time.perf_counter() - t0, 4)
         return value
 
     def elapsed(self) -> float:
@@ -154,6 +275,41 @@ def _counts(codes: pl.Series) -> dict[str, int]:
     return {str(code): int(n) for code, n in table.iter_rows()}
 
 
+class _Totals:
+    """The counts of summary.json, added up over the blocks of a file. Leads are counted by
+    the phones they carry only for a config with call windows (`count_phones`)."""
+
+    def __init__(self, count_phones: bool) -> None:
+        self.count_phones = count_phones
+        self.rows_read = self.accepted = self.rejected = 0
+        self.reasons: Counter[str] = Counter()
+        self.warnings: Counter[str] = Counter()
+        self.phones: Counter[int] = Counter()  # accepted leads by the phones they carry
+
+    def add(self, read_result: ReadResult, validated: ValidatedFrame, leads: Leads) -> None:
+        self.rows_read += read_result.rows_read
+        self.accepted += leads.frame.height
+        self.rejected += read_result.rejects.height + validated.rejected.height
+        self.reasons.update(_counts(_reason_codes(read_result, validated)))
+        self.warnings.update(_counts(leads.warnings["_code"]))
+        if self.count_phones:
+            self.phones.update(phone_patterns(validated, leads))
+
+    def summary(
+        self, read_result: ReadResult, line_ending: LineEnding, config: Config,
+        output_format: OutputFormat,
+    ) -> dict[str, Any]:
+        return _summary_of(read_result.path, replace(read_result.detection,
+                                                     line_ending=line_ending),
+                           self, config, output_format)
+
+
+def _reason_codes(read_result: ReadResult, validated: ValidatedFrame) -> pl.Series:
+    return pl.concat(
+        [read_result.rejects["_reasons"].explode(), validated.rejected["_reasons"].explode()]
+    ).drop_nulls()
+
+
 def _summary(
     read_result: ReadResult,
     validated: ValidatedFrame,
@@ -161,14 +317,22 @@ def _summary(
     config: Config,
     output_format: OutputFormat,
 ) -> dict[str, Any]:
-    detection = read_result.detection
-    reasons = pl.concat(
-        [read_result.rejects["_reasons"].explode(), validated.rejected["_reasons"].explode()]
-    ).drop_nulls()
-    accepted = leads.frame.height
-    rejected = read_result.rejects.height + validated.rejected.height
+    totals = _Totals(bool(config.campaign.windows))
+    totals.add(read_result, validated, leads)
+    return _summary_of(read_result.path, read_result.detection, totals, config, output_format)
+
+
+def _sorted_counts(counts: Counter[str]) -> dict[str, int]:
+    """Most frequent first; ties by code, so that a re-run writes the same bytes."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _summary_of(
+    path: str, detection: Detection, totals: _Totals, config: Config,
+    output_format: OutputFormat,
+) -> dict[str, Any]:
     return {
-        "input": read_result.path,
+        "input": path,
         "encoding": detection.encoding,
         "encoding_confidence": detection.encoding_confidence,
         "encoding_source": detection.encoding_source,
@@ -177,14 +341,15 @@ def _summary(
         "line_ending": detection.line_ending,
         "header": detection.header,
         "skipped_lines": list(detection.skipped_lines),
-        "rows_read": read_result.rows_read,
-        "accepted": accepted,
-        "rejected": rejected,
-        "reasons": _counts(reasons),
-        "warnings": _counts(leads.warnings["_code"]),
+        "rows_read": totals.rows_read,
+        "accepted": totals.accepted,
+        "rejected": totals.rejected,
+        "reasons": _sorted_counts(totals.reasons),
+        "warnings": _sorted_counts(totals.warnings),
         "format": output_format,
         "batch_size": config.load.batch_size,
         "batches": 0,
         "campaign": config.campaign.calling_configuration,
+        **coverage_summary(config, totals.phones, totals.accepted),
         "elapsed_seconds": 0.0,
     }

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
 from leadprep._codes import FileErrorCode, RejectCode
-from leadprep._encoding import EncodingSource, decode_file
+from leadprep._encoding import EncodingSource, decode_file, is_utf8, python_name
 from leadprep._errors import ConfigError, InputFileError
+from leadprep._exprs import format_text
+from leadprep._options import TAB_NAMES, delimiter_problem, quote_char_problem
 from leadprep._parse import (
     Dialect,
     InPlace,
+    RecordRunsOn,
     column_name,
     has_control_bytes,
     line_starts,
@@ -35,10 +41,12 @@ from leadprep._sniff import (
 )
 
 DEFAULT_MAX_FIELD_SIZE = 65_536
-# How a tab is spelled on a command line or in TOML without a literal tab.
-_TAB_NAMES = ("\\t", "tab")
 # Records looked at to find the header and the modal width.
 _HEAD_RECORDS = 50
+# The first block of a file read in blocks: the sniffers' sample (1 MiB) and the header's and
+# width's records must lie in it.
+HEAD_BLOCK_BYTES = 4 << 20
+_MODAL_ROWS = 1000
 # Lines whose byte offsets are kept, so a body starting among them can be read in place.
 _HEAD_LINES = 1000
 _BOM = "\ufeff"
@@ -112,73 +120,293 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     path = Path(path)
     raw = _read_bytes(path)
     decoded = decode_file(path, raw, options.encoding)
+    del raw
     data = decoded.data
-    if not data or data.isspace():  # (data.strip() would copy the file)
-        raise InputFileError(
-            FileErrorCode.EMPTY_FILE, path, "the file has no content (no header, no rows)"
-        )
+    _refuse_empty(path, data)
     breaks = LineBreaks.count(data)
     line_ending = sniff_line_ending(breaks)
     if line_ending == "CR":
         data = data.replace(b"\r", b"\n")
         breaks = LineBreaks.count(data)
     dialect, delimiter_detected = _dialect(path, data, options)
-    # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
-    control_bytes = has_control_bytes(data)
-    controls = control_bytes or breaks.lone_cr > 0
-    lines = split_lines(data, breaks, control_bytes=control_bytes)
     # Each copy of the file is let go as soon as the next exists: the peak is what matters.
     bad_lines, decoded = decoded.bad_lines, replace(decoded, data=b"")
-    del raw
-    starts = line_starts(lines.head(_HEAD_LINES))
-    records = parse_records(lines, dialect, str(path), controls=controls)
-    del lines
-    records = records.with_columns(
-        _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
-    )
+    block = _Block.parse(data, breaks, dialect, path, first_line=1, bad_lines=bad_lines)
+    del data
+    layout = _layout(path, block.records, dialect, delimiter_detected, options)
+    rows, rejects, rows_read = block.shaped(layout, options, path, rows_before=0)
+    detection = _detection(decoded.encoding, decoded.confidence, decoded.source, decoded.bom,
+                           layout, line_ending, len(bad_lines))
+    return ReadResult(str(path), detection, layout.header, rows, rejects, rows_read)
+
+
+class NotStreamable(Exception):
+    """The file must be read whole: its encoding, line endings or size are decided only over
+    all of it (a legacy or UTF-16 encoding, lone CRs, a NUL-padded tail, a small file)."""
+
+
+class BlockReader:
+    """A large UTF-8 file read block by block, so memory holds one block, not the file.
+
+    Iterating yields one ReadResult per block (each block ends on a record boundary: a record
+    whose quoted field is still open is carried to the next block). Rows and lines are
+    numbered as in the whole file, the first block settles the dialect, header and width, and
+    the records are exactly those `read` returns for the whole file; where that cannot be
+    promised, NotStreamable is raised, before the first result or between two."""
+
+    def __init__(
+        self, path: str | Path, options: ReadOptions, block_bytes: int,
+        head_bytes: int | None = None,
+    ) -> None:
+        _check_options(options)
+        self.path = Path(path)
+        self.options = options
+        self.block_bytes = block_bytes
+        self.head_bytes = max(HEAD_BLOCK_BYTES if head_bytes is None else head_bytes,
+                              block_bytes)
+        self.breaks = LineBreaks(0, 0, 0)
+        self.finished = False  # the last block has been read
+
+    @property
+    def line_ending(self) -> LineEnding:
+        """Over the blocks read so far."""
+        return sniff_line_ending(self.breaks)
+
+    def __iter__(self) -> Iterator[ReadResult]:
+        options, path = self.options, self.path
+        if options.encoding is not None and python_name(options.encoding) != "utf-8":
+            raise NotStreamable
+        try:
+            handle = path.open("rb")
+        except OSError:
+            raise NotStreamable from None  # the whole-file reader says what is wrong
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= self.head_bytes or _nul_padded(handle, size):
+                raise NotStreamable
+            # Blocks of even size: a short last block would leave a core idle in its stages.
+            even = -(-size // -(-size // self.block_bytes))
+            blocks = _Blocks(handle, even)
+            raw, final = blocks.next(max(self.head_bytes, even))
+            if not _valid_utf8(raw.removeprefix(codecs.BOM_UTF8)):
+                raise NotStreamable
+            decoded = decode_file(path, raw, options.encoding)
+            data = decoded.data
+            del raw
+            if decoded.encoding != "utf-8" or decoded.bad_lines or data.isspace():
+                raise NotStreamable
+            dialect, delimiter_detected = _dialect(path, data, options)
+            block = self._block(blocks, data, dialect, 1, final)
+            layout = _layout(path, block.records, dialect, delimiter_detected, options)
+            if not layout.has_header and block.records.height < layout.header_at + _MODAL_ROWS:
+                raise NotStreamable  # the width is the mode of the first rows of the file
+            detection = _detection(decoded.encoding, decoded.confidence, decoded.source,
+                                   decoded.bom, layout, self.line_ending, 0)
+            rows_before, next_line = 0, block.next_line
+            while True:
+                skip = None if block.first_line == 1 else 0
+                rows, rejects, body = block.shaped(layout, options, path,
+                                                   rows_before=rows_before, skip_records=skip)
+                yield ReadResult(str(path), detection, layout.header, rows, rejects, body)
+                rows_before += body
+                if self.finished:
+                    return
+                data, final = blocks.next()
+                if not _valid_utf8(data):
+                    raise NotStreamable
+                block = self._block(blocks, data, dialect, next_line, final)
+                next_line = block.next_line
+
+    def _block(
+        self, blocks: _Blocks, data: bytes, dialect: Dialect, first_line: int, final: bool
+    ) -> _Block:
+        """The block's records; a record still open at its end goes back to `blocks`."""
+        while True:
+            breaks = LineBreaks.count(data)
+            if breaks.lone_cr:
+                raise NotStreamable
+            try:
+                block = _Block.parse(data, breaks, dialect, self.path, first_line=first_line,
+                                     final=final)
+            except RecordRunsOn as runs:
+                cut = _offset_of_line(data, runs.line - first_line)
+                blocks.push_back(data[cut:])
+                if cut == 0:  # one record longer than the block: read on
+                    data, final = blocks.next()
+                else:
+                    data = data[:cut]
+                continue
+            self.breaks = LineBreaks(self.breaks.lf + breaks.lf, self.breaks.cr + breaks.cr,
+                                     self.breaks.crlf + breaks.crlf)
+            block.next_line = first_line + breaks.lf + (0 if data.endswith(b"\n") else 1)
+            self.finished = final
+            return block
+
+
+class _Blocks:
+    """A file's bytes in blocks of whole lines (at least `size` bytes, unless at the end)."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle = handle
+        self.size = size
+        self.pending = b""
+        self.eof = False
+
+    def next(self, size: int | None = None) -> tuple[bytes, bool]:
+        """The next block, and whether it is the last."""
+        data, self.pending = self.pending, b""
+        while not self.eof:
+            wanted = size or self.size
+            more = self.handle.read(wanted)
+            self.eof = len(more) < wanted  # a file is read short only at its end
+            data += more
+            cut = data.rfind(b"\n") + 1
+            if cut and not self.eof:
+                self.pending = data[cut:]
+                return data[:cut], False
+        return data, True
+
+    def push_back(self, data: bytes) -> None:
+        self.pending = data + self.pending
+
+
+def _offset_of_line(data: bytes, lines: int) -> int:
+    """Where the line `lines` lines into the data starts."""
+    offset = 0
+    for _ in range(lines):
+        offset = data.index(b"\n", offset) + 1
+    return offset
+
+
+def _nul_padded(handle: BinaryIO, size: int) -> bool:
+    handle.seek(size - 2)
+    padded = handle.read(2) == b"\x00\x00"
+    handle.seek(0)
+    return padded
+
+
+def _valid_utf8(data: bytes) -> bool:
+    return data.isascii() or is_utf8(data)
+
+
+def _refuse_empty(path: Path, data: bytes) -> None:
+    if not data or data.isspace():  # (data.strip() would copy the file)
+        raise InputFileError(
+            FileErrorCode.EMPTY_FILE, path,
+            "the file is empty (no header, no rows); check the path, or export the file again",
+        )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the head of a file settles for all of it: dialect, header and width."""
+
+    dialect: Dialect
+    delimiter_detected: bool
+    header: tuple[str, ...]
+    has_header: bool
+    header_at: int  # records before the first body record (title rows, the header)
+    skipped: tuple[int, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+def _layout(
+    path: Path, records: pl.DataFrame, dialect: Dialect, delimiter_detected: bool,
+    options: ReadOptions,
+) -> Layout:
     head_fields = record_fields(records.head(_HEAD_RECORDS), dialect)
     header_at, has_header, skipped = _find_header(records.head(_HEAD_RECORDS), head_fields,
                                                   options.header)
-    header = tuple(head_fields[header_at]) if has_header else ()
-    body = records.slice(header_at + 1 if has_header else header_at)
-    width = len(header) if has_header else _modal_width(body, dialect)
-    if not has_header:
-        header = tuple(f"column {i + 1}" for i in range(width))
-    _refuse_runaway_quotes(path, body, width)
-    body = body.with_row_index("_row", offset=1).with_columns(pl.col("_row").cast(pl.Int64))
-    del records
-    first_line = int(body["line"][0]) if body.height else 0
-    source = InPlace(data, starts[first_line], first_line - 1) if first_line in starts else None
-    del data
-    rows, rejects = _check_shapes(body, width, options.max_field_size, dialect, source)
-    del source
-    rows_read = body.height
-    del body
-    detection = Detection(
-        encoding=decoded.encoding,
-        encoding_confidence=round(decoded.confidence, 4),
-        encoding_source=decoded.source,
-        bom=decoded.bom,
-        delimiter=dialect.delimiter,
-        delimiter_detected=delimiter_detected,
-        quote_char=dialect.quote_char,
+    if has_header:
+        header = tuple(head_fields[header_at])
+        return Layout(dialect, delimiter_detected, header, True, header_at + 1, skipped)
+    width = _modal_width(records.slice(header_at), dialect)
+    header = tuple(f"column {i + 1}" for i in range(width))
+    return Layout(dialect, delimiter_detected, header, False, header_at, skipped)
+
+
+def _detection(
+    encoding: str, confidence: float, source: EncodingSource, bom: bool, layout: Layout,
+    line_ending: LineEnding, invalid_encoding_lines: int,
+) -> Detection:
+    return Detection(
+        encoding=encoding,
+        encoding_confidence=round(confidence, 4),
+        encoding_source=source,
+        bom=bom,
+        delimiter=layout.dialect.delimiter,
+        delimiter_detected=layout.delimiter_detected,
+        quote_char=layout.dialect.quote_char,
         line_ending=line_ending,
-        header=has_header,
-        skipped_lines=skipped,
-        invalid_encoding_lines=len(bad_lines),
+        header=layout.has_header,
+        skipped_lines=layout.skipped,
+        invalid_encoding_lines=invalid_encoding_lines,
     )
-    return ReadResult(str(path), detection, header, rows, rejects, rows_read)
+
+
+@dataclass
+class _Block:
+    """Decoded UTF-8 data (a whole file, or a block of whole lines of one) as records."""
+
+    data: bytes
+    first_line: int
+    starts: dict[int, int]
+    records: pl.DataFrame
+    next_line: int = 0  # the first line of the next block
+
+    @classmethod
+    def parse(
+        cls, data: bytes, breaks: LineBreaks, dialect: Dialect, path: Path, *, first_line: int,
+        bad_lines: frozenset[int] = frozenset(), final: bool = True,
+    ) -> _Block:
+        # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
+        control_bytes = has_control_bytes(data)
+        controls = control_bytes or breaks.lone_cr > 0
+        lines = split_lines(data, breaks, control_bytes=control_bytes, first_line=first_line)
+        starts = line_starts(lines.head(_HEAD_LINES))
+        records = parse_records(lines, dialect, str(path), controls=controls, final=final)
+        del lines
+        records = records.with_columns(
+            _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
+        )
+        return cls(data, first_line, starts, records)
+
+    def shaped(
+        self, layout: Layout, options: ReadOptions, path: Path, *, rows_before: int,
+        skip_records: int | None = None,
+    ) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+        """The body's good rows and rejects, rows numbered after `rows_before`, and how many
+        records the body holds. The head records (title rows, header) are skipped unless
+        `skip_records` says otherwise."""
+        skip = layout.header_at if skip_records is None else skip_records
+        body = self.records.slice(skip)
+        self.records = self.records.clear()
+        _refuse_runaway_quotes(path, body, layout.width)
+        body = body.with_row_index("_row", offset=rows_before + 1).with_columns(
+            pl.col("_row").cast(pl.Int64))
+        first_line = int(body["line"][0]) if body.height else 0
+        source = (InPlace(self.data, self.starts[first_line], first_line - self.first_line)
+                  if first_line in self.starts else None)
+        self.data = b""
+        rows, rejects = _check_shapes(body, layout.width, options.max_field_size,
+                                      layout.dialect, source)
+        return rows, rejects, body.height
 
 
 def _check_options(options: ReadOptions) -> None:
-    delimiter = options.delimiter
-    if delimiter is not None and delimiter not in _TAB_NAMES and len(delimiter) != 1:
-        raise ConfigError(f"--delimiter {delimiter!r} must be one character (, ; | or tab)")
-    quote = options.quote_char
-    if quote is not None and quote != "none" and len(quote) != 1:
-        raise ConfigError(f"--quote-char {quote!r} must be one character, or 'none'")
+    """Options given on the command line ([input] in a config is checked when it is loaded)."""
+    for flag, value, problem in (
+        ("--delimiter", options.delimiter, delimiter_problem(options.delimiter)),
+        ("--quote-char", options.quote_char, quote_char_problem(options.quote_char)),
+    ):
+        if problem:
+            raise ConfigError(f"{flag} {value!r} {problem}")
     if options.max_field_size < 1:
-        raise ConfigError("--max-field-size must be at least 1")
+        raise ConfigError(f"ReadOptions.max_field_size = {options.max_field_size} must be at "
+                          "least 1")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -192,6 +420,11 @@ def _read_bytes(path: Path) -> bytes:
         raise InputFileError(
             FileErrorCode.FILE_NOT_FOUND, path, "this is a directory; pass a lead file"
         ) from None
+    except OSError as exc:  # no permission, a device error: still the user's to fix
+        raise InputFileError(
+            FileErrorCode.FILE_NOT_FOUND, path,
+            f"cannot be read: {exc.strerror or exc}; check the path and its permissions",
+        ) from None
 
 
 def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bool]:
@@ -200,7 +433,8 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
         None if options.quote_char == "none" else options.quote_char or sniff_quote_char(sample)
     )
     if options.delimiter is not None:
-        given = "\t" if options.delimiter in _TAB_NAMES else options.delimiter
+        given = "\t" if options.delimiter in TAB_NAMES else options.delimiter
+        _refuse_same(path, given, quote)
         return Dialect(given, quote), False
     guess = sniff_delimiter(sample_lines(sample, quote))
     if guess.delimiter is None:
@@ -210,7 +444,16 @@ def _dialect(path: Path, data: bytes, options: ReadOptions) -> tuple[Dialect, bo
             "none of comma, tab, semicolon or pipe splits the first lines into columns; "
             "pass the delimiter with --delimiter",
         )
+    _refuse_same(path, guess.delimiter, quote)
     return Dialect(guess.delimiter, quote), True
+
+
+def _refuse_same(path: Path, delimiter: str, quote: str | None) -> None:
+    if delimiter == quote:
+        raise ConfigError(
+            f"{path}: the quote character {quote!r} is also the delimiter; give another with "
+            "--quote-char (or 'none'), or the right delimiter with --delimiter"
+        )
 
 
 def _any_line_in(bad: list[int]) -> pl.Expr:
@@ -257,7 +500,7 @@ def _is_title_row(width: int, filled: int, modal_width: int) -> bool:
 
 
 def _modal_width(body: pl.DataFrame, dialect: Dialect) -> int:
-    counts = record_fields(body.head(1000), dialect).list.len().to_list()
+    counts = record_fields(body.head(_MODAL_ROWS), dialect).list.len().to_list()
     return Counter(counts).most_common(1)[0][0] if counts else 1
 
 
@@ -363,12 +606,12 @@ def _flagged(body: pl.DataFrame, width: int) -> tuple[pl.DataFrame, pl.Expr]:
 
 def _structure_message(width: int, max_field_size: int) -> pl.Expr:
     first = pl.col("_reasons").list.first()
-    where = pl.format("line {}: ", pl.col("line"))
+    where = format_text("line {}: ", pl.col("line"))
     return (
         pl.when(first == RejectCode.BLANK_ROW.value)
         .then(where + pl.lit("every field is empty"))
         .when(first.is_in([RejectCode.TOO_FEW_FIELDS.value, RejectCode.TOO_MANY_FIELDS.value]))
-        .then(where + pl.format("{} fields, the header has {}", pl.col("count"), pl.lit(width)))
+        .then(where + format_text("{} fields, the header has {}", pl.col("count"), pl.lit(width)))
         .when(first == RejectCode.MALFORMED_QUOTING.value)
         .then(where + pl.lit("text after a closing quote (as in \"Smith\" Jr); quote the whole "
                              "field"))

@@ -547,6 +547,27 @@ def _warnings(report: Mapping[str, Any]) -> str:
     return _card("warnings", "Warnings", table, sum(_int(w.get("count")) for w in warnings))
 
 
+def _coverage(report: Mapping[str, Any]) -> str:
+    """Per call window of the config, the accepted leads with no number to dial in it."""
+    windows = _items(report.get("schedule_coverage"))
+    if not windows:
+        return ""
+    rows = (
+        f"<tr><td>{_num(w.get('window'))}</td>"
+        f"<td>{_esc(', '.join(map(str, w.get('days') or [])), limit=120)} "
+        f"{_esc(w.get('start') or 'opening')}\u2013{_esc(w.get('end') or 'closing')}</td>"
+        f"<td>{_esc(' then '.join(map(str, w.get('labels') or [])), limit=120)}</td>"
+        f'<td class="num">{_num(w.get("without_phone"))}</td>'
+        f"<td>{_esc(w.get('warning') or 'every lead has a number to dial', limit=_TEXT_LIMIT)}"
+        "</td></tr>"
+        for w in windows
+    )
+    table = _table((("Window", ""), ("When", ""), ("Dials", ""),
+                    ("Leads with nothing to dial", "num"), ("", "")), rows)
+    return _card("coverage", "Call windows", table,
+                 sum(1 for w in windows if _int(w.get("without_phone"))))
+
+
 def _mapping(report: Mapping[str, Any]) -> str:
     mapping = _items(report.get("mapping"))
     if not mapping:
@@ -686,7 +707,8 @@ def render_html(report: Mapping[str, Any]) -> str:
 
     ``report`` has the keys ``kind``, ``generated_by``, ``file``, ``campaign``, ``counts``,
     ``verdict`` (None or ``{"valid", "headline", "failures"}``), ``reasons``, ``warnings``,
-    ``mapping``, ``columns``, ``phone_countries``, ``examples`` and ``examples_total``.
+    ``mapping``, ``columns``, ``phone_countries``, ``examples`` and ``examples_total``, and
+    optionally ``schedule_coverage`` (the config's call windows against the accepted leads).
 
     Test hooks: the counts sit in elements with ids ``rows-read``, ``accepted``, ``rejected``
     and ``warnings-count`` (with thousands separators), the verdict badge has id ``verdict``
@@ -701,6 +723,7 @@ def render_html(report: Mapping[str, Any]) -> str:
             _file_facts(report),
             _reasons(report),
             f'<div class="pair">{_warnings(report)}{_mapping(report)}</div>',
+            _coverage(report),
             _columns(report),
             _phones(report),
             _examples(report),

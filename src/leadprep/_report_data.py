@@ -69,6 +69,7 @@ def report_facts(
         "phone_countries": _countries(outcome),
         "examples": [_with_headers(result.read, e) for e in outcome.examples(MAX_EXAMPLES)],
         "examples_total": outcome.rejected.height,
+        "schedule_coverage": list(summary.get("schedule_coverage", [])),
     }
 
 
@@ -110,7 +111,8 @@ def _countries(outcome: Outcome) -> list[dict[str, Any]]:
     frame = outcome.result.validated.accepted
     if "_country" not in frame.columns:
         return []
-    counts = frame["_country"].drop_nulls().value_counts(sort=True, name="n")
+    counts = frame["_country"].drop_nulls().value_counts(name="n").sort(
+        ["n", "_country"], descending=[True, False])  # ties in a fixed order
     found = []
     for code, n in counts.iter_rows():
         regions = phonenumbers.region_codes_for_country_code(int(code))

@@ -13,6 +13,7 @@ import polars as pl
 
 from leadprep._codes import WarningCode
 from leadprep._config import Config
+from leadprep._exprs import format_text
 from leadprep._map import MappedFrame
 from leadprep._phone import normalize
 from leadprep._validate import ValidatedFrame
@@ -150,11 +151,11 @@ def _phone_to_e164(
     values = table.select(
         pl.when(pl.col("_status") == "ok").then(pl.col("e164")).alias(target)
     ).to_series()
-    invalid = pl.format(
+    invalid = format_text(
         "{} '{}' is not a valid phone number ({}); the value was dropped",
         pl.lit(target), raw, pl.col("reason").fill_null("invalid"),
     )
-    several = pl.format(
+    several = format_text(
         "{} '{}' holds several numbers; it takes one, so the value was dropped",
         pl.lit(target), raw,
     )
@@ -179,7 +180,7 @@ def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataF
         pl.lit(WarningCode.INVALID_EMAIL.value).alias("_code"),
         pl.lit(_header(mapped, "email")).alias("_field"),
         pl.col("email").alias("_value"),
-        pl.format("email '{}' is not an email address; the value was dropped",
+        format_text("email '{}' is not an email address; the value was dropped",
                   pl.col("email")).alias("_message"),
     )
     return values, warned.cast(pl.Schema(WARNING_SCHEMA))
@@ -196,6 +197,6 @@ def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFr
         pl.lit(WarningCode.DROPPED_PIPE_PART.value).alias("_code"),
         pl.lit(_header(mapped, "leadPhone")).alias("_field"),
         pl.col("value").alias("_value"),
-        pl.format("leadPhone part '{}' was dropped ({}); the other parts were kept",
+        format_text("leadPhone part '{}' was dropped ({}); the other parts were kept",
                   pl.col("value"), pl.col("reason").fill_null("invalid")).alias("_message"),
     ).cast(pl.Schema(WARNING_SCHEMA))

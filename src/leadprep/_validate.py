@@ -18,6 +18,7 @@ import polars as pl
 
 from leadprep._codes import RejectCode
 from leadprep._config import Config
+from leadprep._exprs import format_text
 from leadprep._map import MappedFrame
 from leadprep._phone import normalize
 
@@ -82,8 +83,43 @@ def iana_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
-    """Check every row; return the frame with its reason codes."""
+class KeptPhones:
+    """For a file validated block by block: the primary phones earlier blocks kept, each with
+    the row that has it, so that a later row with one is the duplicate it is in the whole file.
+    Held as 64-bit numbers (the digits of the E.164 form), sorted, 16 bytes a phone: a block's
+    phones are looked up by binary search and its new ones merged in, so no block pays for a
+    hash table of every phone before it."""
+
+    def __init__(self) -> None:
+        self.frame = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
+
+    def repeats(self, keyed: pl.DataFrame, local: pl.DataFrame) -> pl.DataFrame:
+        """`local` (repeats within the block) with the rows repeating an earlier block's phone
+        pointed at that block's row; the block's new phones are kept."""
+        keyed = keyed.with_columns(pl.col("_key").str.slice(1).cast(pl.UInt64))
+        seen = self._find(keyed["_key"])
+        earlier = keyed.select("_row", _first_row=seen).filter(pl.col("_first_row").is_not_null())
+        new = keyed.filter(seen.is_null() & keyed["_key"].is_first_distinct())
+        self.frame = self.frame.merge_sorted(
+            new.select("_key", _first_row="_row").sort("_key"), key="_key")
+        is_earlier = pl.col("_row").is_in(earlier["_row"].implode())
+        return pl.concat([earlier, local.filter(~is_earlier)]).sort("_row")
+
+    def _find(self, keys: pl.Series) -> pl.Series:
+        """The row kept for each key, or null."""
+        if self.frame.is_empty():
+            return pl.Series("_first_row", [None] * len(keys), dtype=pl.Int64)
+        at = self.frame["_key"].search_sorted(keys).clip(0, self.frame.height - 1)
+        found = self.frame.select(pl.all().gather(at))
+        return found.select(
+            pl.when(pl.col("_key") == keys).then(pl.col("_first_row")))["_first_row"]
+
+
+def validate(
+    mapped: MappedFrame, config: Config, kept: KeptPhones | None = None
+) -> ValidatedFrame:
+    """Check every row; return the frame with its reason codes. `kept`: the phones of the
+    file's earlier blocks, when it is validated block by block."""
     canonical_leads().validate(mapped.frame.head(0))
     frame = _trim(mapped.frame)
     frame = _attach(frame, _primary_phones(frame, config))
@@ -92,7 +128,7 @@ def validate(mapped: MappedFrame, config: Config) -> ValidatedFrame:
         pl.col("_reasons").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
     if config.load.duplicate_handling == "REMOVE_FROM_LIST":
-        frame = _mark_duplicates(frame)
+        frame = _mark_duplicates(frame, kept)
     # Messages only for the rejected rows: most rows have none to build.
     rejected = frame.filter(pl.col("_reasons").list.len() > 0)
     messages = rejected.select("_row", _message=_messages(config, frame.columns))
@@ -222,10 +258,13 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
     return failed.select("_row", reasons.alias("_reasons"))
 
 
-def _mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+def _mark_duplicates(frame: pl.DataFrame, kept: KeptPhones | None) -> pl.DataFrame:
     """REMOVE_FROM_LIST: the first clean row with a phone is kept, later ones are rejected."""
     clean = frame.filter(pl.col("_reasons").list.len() == 0, pl.col("_primary_e164").is_not_null())
-    repeats = _repeats(clean.select("_row", _key="_primary_e164"))
+    keyed = clean.select("_row", _key="_primary_e164")
+    repeats = _repeats(keyed)
+    if kept is not None:
+        repeats = kept.repeats(keyed, repeats)
     duplicate = pl.col("_row").is_in(repeats["_row"].implode())
     return frame.with_columns(
         _first_row=pl.col("_row").replace_strict(repeats["_row"], repeats["_first_row"],
@@ -254,33 +293,33 @@ def _messages(config: Config, columns: list[str]) -> pl.Expr:
         (RejectCode.MISSING_PRIMARY_PHONE, pl.lit("leadPhone is empty")),
         (
             RejectCode.PIPE_DELIMITED_PRIMARY,
-            pl.format("leadPhone {} holds several numbers; a STRATEGIC campaign (or one with "
+            format_text("leadPhone {} holds several numbers; a STRATEGIC campaign (or one with "
                       "persona phones) needs one primary number", _quoted(phone)),
         ),
         (
             RejectCode.INVALID_PRIMARY_PHONE,
-            pl.format("leadPhone {} is not a {} phone number for region {} ({})",
+            format_text("leadPhone {} is not a {} phone number for region {} ({})",
                       _quoted(phone), pl.lit(config.account.phone_policy),
                       pl.lit(config.account.default_region),
                       pl.col("_first_reason").fill_null("invalid")),
         ),
         (
             RejectCode.NON_NANP_PRIMARY,
-            pl.format("leadPhone {} is not a NANP (+1) number and the account is not enabled "
+            format_text("leadPhone {} is not a NANP (+1) number and the account is not enabled "
                       "for E.164 ([account] e164 = false)", _quoted(phone)),
         ),
     ]
     if "leadTimezone" in columns:
         parts.append((
             RejectCode.INVALID_LEAD_TIMEZONE,
-            pl.format("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
+            format_text("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
                       "needed with time_zone_option EXPLICIT",
                       _quoted(pl.col("leadTimezone").fill_null(""))),
         ))
     if "_first_row" in columns:
         parts.append((
             RejectCode.DUPLICATE_PRIMARY_IN_FILE,
-            pl.format("leadPhone {} repeats the phone of row {} (duplicate_handling "
+            format_text("leadPhone {} repeats the phone of row {} (duplicate_handling "
                       "REMOVE_FROM_LIST)", pl.col("_primary_e164"), pl.col("_first_row")),
         ))
     return pl.concat_str(
