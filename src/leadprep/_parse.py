@@ -53,6 +53,7 @@ _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 # Appended as one more field to each line polars reads: a line whose last field is not this
 # one had fewer fields than the header. A C0 control, so never in a line that gets that far.
 _SENTINEL = "\x1f"
+_UTF8_BOM = "\ufeff".encode()
 
 
 def has_control_bytes(data: bytes) -> bool:
@@ -70,8 +71,10 @@ def split_lines(
 
     A file with uniform line breaks and no control bytes is split by polars' CSV reader, as
     one column with a separator that cannot occur (the sentinel, a control); the rest by a
-    string split."""
-    if breaks.uniform and not control_bytes:
+    string split. So is a block of a larger file that starts with U+FEFF: polars would drop it
+    there as a byte-order mark (a file's own BOM is gone before this)."""
+    if breaks.uniform and not control_bytes and not (
+            first_line > 1 and data.startswith(_UTF8_BOM)):
         text = pl.read_csv(
             data, has_header=False, separator=_SENTINEL, quote_char=None,
             schema={"text": pl.String}, empty_string_is_null=False, raise_if_empty=False,
