@@ -116,7 +116,7 @@ def test_block_by_block_conversion_adds_up_to_the_same_coverage(
         f"L{i},973746{i:04d},{'' if i % 3 == 0 else f'973649{i:04d}'},"
         f"{f'973248{i:04d}' if i % 5 == 0 else ''}\n" for i in rows))
     whole = convert(leads, config, tmp_path / "whole", stream=False)
-    blocks = convert(leads, config, tmp_path / "blocks", block_bytes=8192)
+    blocks = convert(leads, config, tmp_path / "blocks", stream=True, block_bytes=8192)
     assert blocks.streamed and not whole.streamed
     no_mobile = sum(1 for i in rows if i % 3 == 0)
     neither = sum(1 for i in rows if i % 3 == 0 and i % 5 != 0)

@@ -19,7 +19,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import leadprep
-from leadprep import _read
+from leadprep import _pipeline, _read
 from leadprep._errors import InputFileError
 from leadprep._read import BlockReader, NotStreamable, ReadOptions, read
 
@@ -73,7 +73,8 @@ def outputs(directory: Path) -> dict[str, bytes]:
 def convert_both(source: Path, tmp_path: Path, config: object = BENCH_CONFIG) -> tuple[
         leadprep.ConvertResult, leadprep.ConvertResult]:
     whole = leadprep.convert(source, config, tmp_path / "whole", stream=False)  # type: ignore[arg-type]
-    blocks = leadprep.convert(source, config, tmp_path / "blocks", block_bytes=BLOCK)  # type: ignore[arg-type]
+    blocks = leadprep.convert(source, config, tmp_path / "blocks", stream=True,  # type: ignore[arg-type]
+                              block_bytes=BLOCK)
     return whole, blocks
 
 
@@ -175,8 +176,14 @@ def test_a_file_the_blocks_cannot_promise_is_read_whole_with_the_same_outputs(
     assert outputs(tmp_path / "blocks") == outputs(tmp_path / "whole")
 
 
-def test_a_small_file_is_converted_whole(tmp_path: Path) -> None:
-    source = lead_file(tmp_path / "leads.csv", 50, seed=11)
-    result = leadprep.convert(source, BENCH_CONFIG, tmp_path / "out")
-    assert not result.streamed
-    assert result.rows_read == 50
+def test_a_file_under_the_streaming_size_is_converted_whole_unless_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = lead_file(tmp_path / "leads.csv", 3000, seed=11)
+    auto = leadprep.convert(source, BENCH_CONFIG, tmp_path / "auto", block_bytes=BLOCK)
+    monkeypatch.setattr(_pipeline, "STREAM_ABOVE_BYTES", source.stat().st_size - 1)
+    over = leadprep.convert(source, BENCH_CONFIG, tmp_path / "over", block_bytes=BLOCK)
+    tiny = lead_file(tmp_path / "tiny.csv", 50, seed=12)
+    asked = leadprep.convert(tiny, BENCH_CONFIG, tmp_path / "tiny", stream=True)
+    assert (auto.streamed, over.streamed, asked.streamed) == (False, True, False)
+    assert outputs(tmp_path / "auto") == outputs(tmp_path / "over")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -33,8 +33,18 @@ from leadprep._validate import KeptPhones, ValidatedFrame, validate, warm_up
 T = TypeVar("T")
 ProgressCallback = Callable[[Stage], None]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("leadloader", "process")
-# Larger UTF-8 files are converted this many bytes at a time (see convert).
-BLOCK_BYTES = 64 << 20
+# UTF-8 files larger than STREAM_ABOVE_BYTES are converted BLOCK_BYTES at a time (see
+# convert). Measured on 10M generated leads: blocks of 16 MiB peak at 1.1-1.3 GB, of 32 MiB at
+# 1.5-1.6 GB; a whole file of 128 MiB peaks near 1.5 GB and converts fastest.
+BLOCK_BYTES = 16 << 20
+STREAM_ABOVE_BYTES = 128 << 20
+
+
+def _size(path: str | Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # the reader says what is wrong
 
 
 @dataclass(frozen=True)
@@ -104,9 +114,11 @@ def convert(
     """Convert a lead file into leadLoader request bodies, rejects and warnings.
 
     With `out_dir=None` nothing is written (the gate's mode); the result holds everything.
-    A UTF-8 file larger than `block_bytes` written as leadloader bodies is converted block by
-    block, so memory does not grow with the file; the outputs are the same, but the result's
-    frames are the last block's only (`streamed` says so). `stream=False` reads it whole.
+    A UTF-8 file over STREAM_ABOVE_BYTES (128 MiB) written as leadloader bodies is converted
+    `block_bytes` at a time, so memory does not grow with the file; the outputs are the same,
+    but the result's frames are the last block's only (`streamed` says so). `stream=True`
+    converts in blocks whatever the size (a file smaller than a block is read whole anyway);
+    `stream=False` reads whole.
     """
     if output_format not in OUTPUT_FORMATS:
         raise ConfigError(f"--format {output_format!r} must be one of {', '.join(OUTPUT_FORMATS)}")
@@ -115,7 +127,8 @@ def convert(
         raise ConfigError(f"--batch-size {cfg.load.batch_size} must be at least 1")
     clock = _Clock(progress)
     warm_up()
-    if out_dir is not None and output_format == "leadloader" and stream is not False:
+    if out_dir is not None and output_format == "leadloader" and (
+            stream or (stream is None and _size(path) > STREAM_ABOVE_BYTES)):
         streamed = _convert_in_blocks(path, cfg, out_dir, clock, block_bytes)
         if streamed is not None:
             return streamed
@@ -127,33 +140,24 @@ def convert(
 def _convert_in_blocks(
     path: str | Path, cfg: Config, out_dir: str | Path, clock: _Clock, block_bytes: int
 ) -> ConvertResult | None:
-    """convert() of a large file one block at a time, so memory holds a few blocks and not
-    the file; None when the file must be read whole (see NotStreamable), before or after some
-    blocks (what they wrote is discarded).
-
-    Three blocks are in flight: the next is read on one thread and the previous written on
-    another while this one is validated and transformed. Each stage keeps the blocks in order
-    (duplicates are judged against the phones of the blocks before), so only time overlaps."""
+    """convert() of a large file one block at a time, so memory holds a block and not the
+    file; None when the file must be read whole (see NotStreamable), before or after some
+    blocks (what they wrote is discarded). Blocks go through the stages one after another:
+    reading the next while one is validated (tried) saved little and held a third block."""
     blocks = BlockReader(path, read_options(cfg), block_bytes)
     kept = KeptPhones()
     totals = _Totals(bool(cfg.campaign.windows))
     last: tuple[ReadResult, MappedFrame, ValidatedFrame, Leads] | None = None
-    with StreamedEmit(out_dir, cfg, Path(path).name) as emitter, \
-            _ReadAhead(blocks, clock) as ahead, ThreadPoolExecutor(1) as writer:
-        writing: Future[None] | None = None
-        while ahead.more:
+    with StreamedEmit(out_dir, cfg, Path(path).name) as emitter:
+        results = iter(blocks)
+        while not blocks.finished:
             last = None  # the previous block's frames go before the next are made
-            read_result = ahead.take()
+            read_result = clock.timed("read", lambda: _next_block(results))
             if read_result is NOT_STREAMABLE:
                 return None
             last = _block_stages(read_result, cfg, kept, clock)
-            if writing is not None:
-                writing.result()
-            writing = writer.submit(
-                clock.timed, "emit", partial(emitter.add, read_result, last[2], last[3]))
+            clock.timed("emit", partial(emitter.add, read_result, last[2], last[3]))
             totals.add(read_result, last[2], last[3])
-        if writing is not None:
-            writing.result()
         if last is None:
             return None
         summary = totals.summary(last[0], blocks.line_ending, cfg, "leadloader")
@@ -163,38 +167,6 @@ def _convert_in_blocks(
     summary["outputs"] = list(emitted.files)
     summary["elapsed_seconds"] = clock.elapsed()
     return ConvertResult(summary, *last, emitted, clock.timings, cfg, streamed=True)
-
-
-class _ReadAhead:
-    """Reads a file's next block on a thread while the current one is in the other stages."""
-
-    def __init__(self, blocks: BlockReader, clock: _Clock) -> None:
-        self._blocks = blocks
-        self._results = iter(blocks)
-        self._clock = clock
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="leadprep-read")
-        self._next: Future[ReadResult] | None = self._pool.submit(self._read)
-
-    def __enter__(self) -> _ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    @property
-    def more(self) -> bool:
-        return self._next is not None
-
-    def _read(self) -> ReadResult:
-        return self._clock.timed("read", lambda: _next_block(self._results))
-
-    def take(self) -> ReadResult:
-        """The next block (its read's errors are raised here); the one after starts."""
-        assert self._next is not None
-        result = self._next.result()
-        done = result is NOT_STREAMABLE or self._blocks.finished
-        self._next = None if done else self._pool.submit(self._read)
-        return result
 
 
 def convert_read(
