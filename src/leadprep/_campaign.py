@@ -71,17 +71,10 @@ class CampaignProblem:
         return f"{self.path}: {self.rule}: {self.message}; fix: {self.fix}"
 
 
-@dataclass(frozen=True)
-class CampaignCheck:
-    """The verdict on a campaign body. `valid` when no problem is an error."""
+class Verdict:
+    """What a check's `problems` add up to; shared by the campaign and persona checks."""
 
-    source: str | None
-    calling_configuration: str | None
     problems: tuple[CampaignProblem, ...]
-    # The phone IDs windows may use, and where they were learnt; None = not checked (1..7).
-    configured_phone_ids: tuple[int, ...] | None
-    personas_source: str | None = None
-    windows: int = 0
 
     @property
     def errors(self) -> tuple[CampaignProblem, ...]:
@@ -99,6 +92,19 @@ class CampaignCheck:
     def rules(self) -> tuple[str, ...]:
         """The rules broken, errors first, each once."""
         return tuple(dict.fromkeys(p.rule for p in (*self.errors, *self.warnings)))
+
+
+@dataclass(frozen=True)
+class CampaignCheck(Verdict):
+    """The verdict on a campaign body. `valid` when no problem is an error."""
+
+    source: str | None
+    calling_configuration: str | None
+    problems: tuple[CampaignProblem, ...]
+    # The phone IDs windows may use, and where they were learnt; None = not checked (1..7).
+    configured_phone_ids: tuple[int, ...] | None
+    personas_source: str | None = None
+    windows: int = 0
 
     @property
     def headline(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadprep._campaign import CampaignProblem, _json_type, _plural, read_json
+from leadprep._campaign import CampaignProblem, Verdict, _json_type, _plural, read_json
 from leadprep._config import Config, Persona, load_config
 from leadprep._errors import JsonFileError
 
@@ -32,7 +32,7 @@ CREATE_PATH = "/api/v1/admin/accounts/{accountId}/persona-phone-config"
 
 
 @dataclass(frozen=True)
-class PersonaCheck:
+class PersonaCheck(Verdict):
     """The verdict on a persona phone config list, and the requests that would fix what the
     leadprep config needs: `create_requests` (POST) for missing personas."""
 
@@ -41,22 +41,6 @@ class PersonaCheck:
     problems: tuple[CampaignProblem, ...]
     create_requests: tuple[dict[str, Any], ...]
     compared_with_config: bool
-
-    @property
-    def errors(self) -> tuple[CampaignProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[CampaignProblem, ...]:
-        return tuple(p for p in self.problems if p.severity == "warning")
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def rules(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.rule for p in (*self.errors, *self.warnings)))
 
     @property
     def headline(self) -> str:
