@@ -172,7 +172,8 @@ def convert_command(
                                                    "[load] batch_size.", min=1)] = None,
     output_format: Annotated[str, typer.Option("--format", help="leadloader: direct-load "
                              "request bodies; process: also the file-flow leads.csv and "
-                             "process request.")] = "leadloader",
+                             "process request; jaicp: JAICP addPhones request arrays "
+                             "([jaicp] config section).")] = "leadloader",
     report: ReportOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from leadprep._errors import ConfigError
 from leadprep._targets._base import EmitInput, Target, Written
+from leadprep._targets._jaicp import JaicpTarget
 from leadprep._targets._leadloader import LeadloaderTarget
 from leadprep._targets._process import ProcessTarget
 
 TARGETS: dict[str, Target] = {
     "leadloader": LeadloaderTarget(),
     "process": ProcessTarget(),
+    "jaicp": JaicpTarget(),
 }
 
 
