@@ -173,7 +173,8 @@ def convert_command(
     output_format: Annotated[str, typer.Option("--format", help="leadloader: direct-load "
                              "request bodies; process: also the file-flow leads.csv and "
                              "process request; jaicp: JAICP addPhones request arrays "
-                             "([jaicp] config section).")] = "leadloader",
+                             "([jaicp] config section); contacts: campaign-from-contact-list "
+                             "bodies ([contacts] section).")] = "leadloader",
     report: ReportOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,

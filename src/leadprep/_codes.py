@@ -54,6 +54,8 @@ class WarningCode(StrEnum):
     INVALID_GMT_ZONE = "INVALID_GMT_ZONE"
     INVALID_DIALER_PRIORITY = "INVALID_DIALER_PRIORITY"
     DUPLICATE_JAICP_PHONE = "DUPLICATE_JAICP_PHONE"
+    # --format contacts only
+    INVALID_CONTACT_TIMEZONE = "INVALID_CONTACT_TIMEZONE"
 
 
 class FileErrorCode(StrEnum):
@@ -99,4 +101,6 @@ WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
     "set to 5, as the server does",
     WarningCode.DUPLICATE_JAICP_PHONE: "jaicp: the same number with the same settings and payload "
     "came on an earlier row; the server would ignore it, so it is not sent",
+    WarningCode.INVALID_CONTACT_TIMEZONE: "contacts: the timezone is not an IANA time zone ID "
+    "and was dropped",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from leadprep._errors import ConfigError
 from leadprep._targets._base import EmitInput, Target, Written
+from leadprep._targets._contacts import ContactsTarget
 from leadprep._targets._jaicp import JaicpTarget
 from leadprep._targets._leadloader import LeadloaderTarget
 from leadprep._targets._process import ProcessTarget
@@ -17,6 +18,7 @@ TARGETS: dict[str, Target] = {
     "leadloader": LeadloaderTarget(),
     "process": ProcessTarget(),
     "jaicp": JaicpTarget(),
+    "contacts": ContactsTarget(),
 }
 
 
