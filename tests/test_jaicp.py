@@ -293,3 +293,12 @@ def test_adding_a_target_is_one_registry_line(
     assert not (out / "jaicp").exists()  # another target's outputs are moved away
     assert json.loads((out / "summary.json").read_text())["outputs"] == [
         "count.json", "rejects.csv", "warnings.csv", "summary.json"]
+
+
+def test_many_rows_keep_input_order_and_their_own_payload(tmp_path: Path) -> None:
+    rows = [f"R{i},+1 415 555 {i:04d},,{1 + i % 5},gold" for i in range(3000)]
+    entries = _entries(_convert(tmp_path, CONFIG.replace("batch_size = 2", "batch_size = 700"),
+                                rows))
+    assert [e["payload"]["externId"] for e in entries] == [f"R{i}" for i in range(3000)]
+    assert all(e["phone"] == f"1415555{i:04d}" and e["dialerPriority"] == 1 + i % 5
+               for i, e in enumerate(entries))

@@ -281,20 +281,20 @@ class JaicpTarget(Target):
         parse_policy(table)
 
     def prepare(self, data: EmitInput) -> Leads:
-        """The request entries (in `_jaicp_entry`, one row per number: a SIMPLE campaign's
-        pipe-delimited primary gives one entry per number) and the warnings they cost."""
+        """The leads with their request entries (`_jaicp_entries`, a list: a SIMPLE campaign's
+        pipe-delimited primary gives one entry per number), and the warnings they cost."""
         policy = policy_of(data.config)
         leads = data.leads
         frame = leads.frame
         phones = data.validated.frame.select("_row", "_primary_e164")
-        rows = frame.select("_row").join(phones, on="_row", how="left")
+        rows = frame.select("_row").join(phones, on="_row", how="left", maintain_order="left")
         overrides, warnings = _overrides(data, policy, rows.select("_row"))
         payload_fields = [c for c in frame.columns if c not in _NOT_PAYLOAD]
         from leadprep._emit import lead_bodies
 
         entries = (
             rows.with_columns(_payload=lead_bodies(frame.select(payload_fields)))
-            .join(overrides, on="_row", how="left")
+            .join(overrides, on="_row", how="left", maintain_order="left")
             .with_columns(_phone=pl.col("_primary_e164").str.split("|"))
             .explode("_phone")
             .with_columns(pl.col("_phone").str.strip_prefix("+"))
@@ -363,7 +363,7 @@ def _overrides(
         index = resolver.resolve(f"[{SECTION}.columns] {key}", ref)
         source = source.with_columns(
             data.read.rows[column_name(index)].str.strip_chars().replace("", None).alias(key))
-    values = rows.join(source, on="_row", how="left")
+    values = rows.join(source, on="_row", how="left", maintain_order="left")
     warnings: list[pl.DataFrame] = []
     zone = pl.lit(policy.fields.get("gmtZone"), pl.String)
     if "gmtZone" in values.columns:
