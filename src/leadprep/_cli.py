@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, cast
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,7 +19,6 @@ from leadprep._cli_show import show_check, show_preview, show_summary
 from leadprep._config import Config, load_config
 from leadprep._config_writer import refuse_existing, write_config
 from leadprep._emit import (
-    OutputFormat,
     refuse_file_as_directory,
     refuse_unsafe_target,
     writable,
@@ -173,7 +172,9 @@ def convert_command(
                                                    "[load] batch_size.", min=1)] = None,
     output_format: Annotated[str, typer.Option("--format", help="leadloader: direct-load "
                              "request bodies; process: also the file-flow leads.csv and "
-                             "process request.")] = "leadloader",
+                             "process request; jaicp: JAICP addPhones request arrays "
+                             "([jaicp] config section); contacts: campaign-from-contact-list "
+                             "bodies ([contacts] section).")] = "leadloader",
     report: ReportOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -183,7 +184,7 @@ def convert_command(
 ) -> None:
     """Convert a lead file into leadLoader batches, rejects.csv, warnings.csv and summary.json."""
     # convert() checks the format, before any work, like every other option.
-    fmt = cast(OutputFormat, output_format)
+    fmt = output_format
 
     def work() -> None:
         cfg = _config_with_flags(config, encoding=encoding, delimiter=delimiter,

@@ -49,13 +49,19 @@ def _counts_table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _bodies_dir(summary: dict[str, Any]) -> str:
+    """Where the target's request bodies are: the directory of the first output listed."""
+    first = str(summary.get("outputs", ["batches/"])[0])
+    return first.split("/")[0] if "/" in first else "batches"
+
+
 def show_summary(result: ConvertResult, out: Path, report: Path | None) -> None:
     console = _console()
     s = result.summary
     console.print(_file_line(s), highlight=False)
     console.print(_counts_table(s))
     console.print(
-        escape(f"{s['batches']} request bodies in {out / 'batches'}; rejects in "
+        escape(f"{s['batches']} request bodies in {out / _bodies_dir(s)}; rejects in "
                f"{out / 'rejects.csv'}; summary in {out / 'summary.json'} "
                f"({s['elapsed_seconds']:.2f} s)"),
         highlight=False, soft_wrap=True,

@@ -50,6 +50,12 @@ class WarningCode(StrEnum):
     INVALID_CALLER_ID = "INVALID_CALLER_ID"
     DROPPED_PIPE_PART = "DROPPED_PIPE_PART"
     INVALID_EMAIL = "INVALID_EMAIL"
+    # --format jaicp only
+    INVALID_GMT_ZONE = "INVALID_GMT_ZONE"
+    INVALID_DIALER_PRIORITY = "INVALID_DIALER_PRIORITY"
+    DUPLICATE_JAICP_PHONE = "DUPLICATE_JAICP_PHONE"
+    # --format contacts only
+    INVALID_CONTACT_TIMEZONE = "INVALID_CONTACT_TIMEZONE"
 
 
 class FileErrorCode(StrEnum):
@@ -89,4 +95,12 @@ WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
     WarningCode.INVALID_CALLER_ID: "callerId is not valid and was dropped",
     WarningCode.DROPPED_PIPE_PART: "one part of a pipe-delimited primary was invalid and dropped",
     WarningCode.INVALID_EMAIL: "the email address is malformed and was dropped",
+    WarningCode.INVALID_GMT_ZONE: "jaicp: the row's gmtZone is not a documented form and was "
+    "dropped ([jaicp] gmtZone applies)",
+    WarningCode.INVALID_DIALER_PRIORITY: "jaicp: the row's dialerPriority is not 1..5 and was "
+    "set to 5, as the server does",
+    WarningCode.DUPLICATE_JAICP_PHONE: "jaicp: the same number with the same settings and payload "
+    "came on an earlier row; the server would ignore it, so it is not sent",
+    WarningCode.INVALID_CONTACT_TIMEZONE: "contacts: the timezone is not an IANA time zone ID "
+    "and was dropped",
 }

@@ -115,6 +115,8 @@ class Config:
     input: InputConfig = field(default_factory=InputConfig)
     mapping: MappingConfig = field(default_factory=MappingConfig)
     source: str | None = None
+    # The sections emit targets read ([jaicp], …), as written; each target checks its own.
+    targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def persona_phones_mapped(self) -> bool:
@@ -184,8 +186,18 @@ def parse_config(data: Mapping[str, Any], *, source: str | None = None) -> Confi
         raise ConfigError(str(exc), source=source) from None
 
 
+def _target_sections() -> dict[str, Any]:
+    from leadprep._targets import TARGETS
+
+    return {t.section: t for t in TARGETS.values() if t.section is not None}
+
+
 def _parse(data: Mapping[str, Any], source: str | None) -> Config:
-    _check_keys("", data, tuple(_SECTIONS))
+    targets = _target_sections()
+    _check_keys("", data, (*_SECTIONS, *targets))
+    target_tables = {name: _table(data, name) for name in targets if name in data}
+    for name, table in target_tables.items():
+        targets[name].check_section(table)
     sections = {name: _table(data, name) for name in _SECTIONS}
     for name, keys in _SECTIONS.items():
         _check_keys(f"[{name}]", sections[name], keys)
@@ -198,6 +210,7 @@ def _parse(data: Mapping[str, Any], source: str | None) -> Config:
         input=_parse_input(sections["input"]),
         mapping=_parse_mapping(sections["mapping"]),
         source=source,
+        targets=target_tables,
     )
     _check_additional_phones(config)
     return config

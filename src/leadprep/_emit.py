@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -50,7 +50,9 @@ from leadprep._rejects import rejected_rows
 from leadprep._transform import Leads
 from leadprep._validate import ValidatedFrame
 
-OutputFormat = Literal["leadloader", "process"]
+if TYPE_CHECKING:
+    from leadprep._targets import Target
+
 BATCH_DIR = "batches"
 _NESTED = ("extendedLeadData", "personaPhoneConfig")
 PROCESS_DIR = "process"
@@ -184,30 +186,36 @@ def emit(
     validated: ValidatedFrame,
     leads: Leads,
     config: Config,
-    output_format: OutputFormat,
+    target: Target,
     summary: dict[str, Any],
 ) -> EmitInfo:
+    """Write `target`'s outputs, rejects.csv, warnings.csv and summary.json into `out_dir`,
+    atomically (module docstring). `leads` are those target.prepare() returned."""
+    from leadprep._targets import EmitInput
+
     out = Path(out_dir)
     with writable("--out", out_dir):
         out.mkdir(parents=True, exist_ok=True)
-        written: list[str] = []
         with _staging(out) as stage:
-            description = Path(read.path).name
+            data = EmitInput(read, validated, leads, config, Path(read.path).name)
             with ThreadPoolExecutor(1) as side:  # rejects and warnings beside the batches
                 files = side.submit(_write_rejects_and_warnings, stage, read, validated, leads)
-                batches = _write_batches(stage, leads, load_options(config, description),
-                                         config.load.batch_size)
+                written = target.write(stage, data)
                 files.result()
-            written += [f"{BATCH_DIR}/{name}" for name in batches]
-            written += ["rejects.csv", "warnings.csv"]
-            if output_format == "process":
-                _write_process(stage / PROCESS_DIR, validated, leads, config, description)
-                written += [f"{PROCESS_DIR}/leads.csv", f"{PROCESS_DIR}/process-request.json"]
-            info = EmitInfo(str(out), tuple([*written, "summary.json"]), len(batches))
-            summary = {**summary, "batches": len(batches), "outputs": list(info.files)}
+            names = [*written.files, "rejects.csv", "warnings.csv", *written.after]
+            info = EmitInfo(str(out), tuple([*names, "summary.json"]), written.batches)
+            summary = {**summary, "batches": written.batches, "outputs": list(info.files)}
             _write_json(stage / "summary.json", summary)
-            _publish(stage, out, output_format)
+            _publish(stage, out, target.outputs)
         return info
+
+
+def write_leadloader_batches(
+    stage: Path, leads: Leads, config: Config, description: str
+) -> list[str]:
+    """DIR/batches/leadloader-NNNNN.json; returns the file names."""
+    return _write_batches(stage, leads, load_options(config, description),
+                          config.load.batch_size)
 
 
 @contextmanager
@@ -419,20 +427,21 @@ def _staging(out: Path) -> Iterator[Path]:
 _REPLACED = ".replaced"
 
 
-def _publish(stage: Path, out: Path, output_format: OutputFormat) -> None:
+def _publish(stage: Path, out: Path, outputs: tuple[str, ...]) -> None:
     """Rename the finished outputs into place, summary.json last, under the output directory's
-    lock (the contract is in the module docstring)."""
-    names = [BATCH_DIR, "rejects.csv", "warnings.csv"]
-    if output_format == "process":
-        names.append(PROCESS_DIR)
+    lock (the contract is in the module docstring). `outputs` are the target's names."""
+    from leadprep._targets import owned_outputs
+
+    names = [*outputs, "rejects.csv", "warnings.csv"]
     replaced = stage / _REPLACED
     replaced.mkdir()
     with _dir_locked(out):
         # From here until the new summary is in, the set is marked incomplete.
         (out / "summary.json").unlink(missing_ok=True)
-        if output_format != "process":
-            # A process/ left by an earlier --format process run would not match the batches.
-            _move_aside(out / PROCESS_DIR, replaced)
+        for other in sorted(owned_outputs() - set(outputs)):
+            # Left by an earlier run of another format (process/ after a --format process
+            # run, say): it would not match the new outputs.
+            _move_aside(out / other, replaced)
         for name in names:
             if (stage / name).is_dir():
                 _move_aside(out / name, replaced)  # a directory is not replaced in one step
@@ -570,7 +579,7 @@ class StreamedEmit:
                             self.batches)
             summary = {**summary, "batches": self.batches, "outputs": list(info.files)}
             _write_json(self.stage / "summary.json", summary)
-            _publish(self.stage, self.out, "leadloader")
+            _publish(self.stage, self.out, (BATCH_DIR,))
             return info
 
     def _write_rejects(self) -> None:
@@ -638,7 +647,7 @@ def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _write_process(
+def write_process(
     directory: Path, validated: ValidatedFrame, leads: Leads, config: Config, description: str
 ) -> None:
     """The file flow: cleaned leads.csv plus a process request whose indexes point into it."""

@@ -15,7 +15,7 @@ import polars as pl
 
 from leadprep._config import Config, load_config
 from leadprep._coverage import coverage_summary, phone_patterns
-from leadprep._emit import EmitInfo, OutputFormat, StreamedEmit, emit
+from leadprep._emit import EmitInfo, StreamedEmit, emit
 from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
 from leadprep._read import (
@@ -27,12 +27,15 @@ from leadprep._read import (
     read,
 )
 from leadprep._sniff import LineEnding
+from leadprep._targets import TARGETS, EmitInput, Target, get_target
 from leadprep._transform import Leads, transform
 from leadprep._validate import KeptPhones, ValidatedFrame, validate, warm_up
 
 T = TypeVar("T")
 ProgressCallback = Callable[[Stage], None]
-OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("leadloader", "process")
+# A --format name: a key of TARGETS.
+OutputFormat = str
+OUTPUT_FORMATS: tuple[str, ...] = tuple(TARGETS)
 # UTF-8 files larger than STREAM_ABOVE_BYTES are converted BLOCK_BYTES at a time (see
 # convert). Measured on 10M generated leads: blocks of 16 MiB peak at 1.1-1.3 GB, of 32 MiB at
 # 1.5-1.6 GB; a whole file of 128 MiB peaks near 1.5 GB and converts fastest.
@@ -120,21 +123,21 @@ def convert(
     converts in blocks whatever the size (a file smaller than a block is read whole anyway);
     `stream=False` reads whole.
     """
-    if output_format not in OUTPUT_FORMATS:
-        raise ConfigError(f"--format {output_format!r} must be one of {', '.join(OUTPUT_FORMATS)}")
+    target = get_target(output_format)
     cfg = _resolve_config(config).with_overrides(batch_size=batch_size)
     if cfg.load.batch_size < 1:
         raise ConfigError(f"--batch-size {cfg.load.batch_size} must be at least 1")
+    target.check(cfg)
     clock = _Clock(progress)
     warm_up()
-    if out_dir is not None and output_format == "leadloader" and (
+    if out_dir is not None and target.streams and (
             stream or (stream is None and _size(path) > STREAM_ABOVE_BYTES)):
         streamed = _convert_in_blocks(path, cfg, out_dir, clock, block_bytes)
         if streamed is not None:
             return streamed
         clock = _Clock(progress)
     read_result = clock.timed("read", lambda: read(path, read_options(cfg)))
-    return _after_read(read_result, cfg, out_dir, output_format, clock)
+    return _after_read(read_result, cfg, out_dir, target, clock)
 
 
 def _convert_in_blocks(
@@ -173,7 +176,7 @@ def convert_read(
     read_result: ReadResult, config: Config, progress: ProgressCallback | None = None
 ) -> ConvertResult:
     """Run map, validate and transform on a file already read; write nothing."""
-    return _after_read(read_result, config, None, "leadloader", _Clock(progress))
+    return _after_read(read_result, config, None, TARGETS["leadloader"], _Clock(progress))
 
 
 # What _next_block returns for a file that must be read whole after all.
@@ -218,20 +221,23 @@ def _after_read(
     read_result: ReadResult,
     cfg: Config,
     out_dir: str | Path | None,
-    output_format: OutputFormat,
+    target: Target,
     clock: _Clock,
 ) -> ConvertResult:
     mapped = clock.timed("map", lambda: map_columns(read_result, cfg))
     validated = clock.timed("validate", lambda: validate(mapped, cfg))
     leads = clock.timed("transform", lambda: transform(validated, cfg))
-    summary = _summary(read_result, validated, leads, cfg, output_format)
+    description = Path(read_result.path).name
+    leads = clock.timed("transform", lambda: target.prepare(
+        EmitInput(read_result, validated, leads, cfg, description)))
+    summary = _summary(read_result, validated, leads, cfg, target.name)
     emitted = None
     if out_dir is not None:
         summary["elapsed_seconds"] = clock.elapsed()
         emitted = clock.timed(
             "emit",
             lambda: emit(out_dir, read=read_result, validated=validated, leads=leads,
-                         config=cfg, output_format=output_format, summary=summary),
+                         config=cfg, target=target, summary=summary),
         )
         summary["batches"] = emitted.batches
         summary["outputs"] = list(emitted.files)
