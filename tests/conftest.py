@@ -21,6 +21,19 @@ def validate_against(schema_name: str, document: Any) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
+def convert_in(tmp_path: Path, csv_text: str, config_text: str, output_format: str) -> Path:
+    """Write the lead file and the config under tmp_path, convert; the output directory."""
+    import leadprep
+
+    src = tmp_path / "leads.csv"
+    src.write_text(csv_text, encoding="utf-8")
+    cfg = tmp_path / "leadprep.toml"
+    cfg.write_text(config_text, encoding="utf-8")
+    out = tmp_path / "out"
+    leadprep.convert(src, cfg, out, output_format=output_format)  # type: ignore[arg-type]
+    return out
+
+
 @pytest.fixture
 def write_file(tmp_path: Path):  # type: ignore[no-untyped-def]
     def write(name: str, content: str | bytes) -> Path:

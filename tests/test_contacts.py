@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-import leadprep
 from leadprep._config import parse_config
 from leadprep._errors import ConfigError
-from tests.conftest import validate_against
+from tests.conftest import convert_in, validate_against
 
 PLAYBOOK = "123e4567-e89b-12d3-a456-426614174000"
 HEADER = "id,phone,first,last,mail,org,tz,src,note,seg\n"
@@ -47,13 +46,7 @@ utm_source = "src"
 
 
 def _convert(tmp_path: Path, config: str = CONFIG, rows: list[str] = ROWS) -> Path:
-    src = tmp_path / "leads.csv"
-    src.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    cfg = tmp_path / "leadprep.toml"
-    cfg.write_text(config, encoding="utf-8")
-    out = tmp_path / "out"
-    leadprep.convert(src, cfg, out, output_format="contacts")
-    return out
+    return convert_in(tmp_path, HEADER + "\n".join(rows) + "\n", config, "contacts")
 
 
 def _bodies(out: Path) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from leadprep._config import parse_config
 from leadprep._errors import ConfigError
 from leadprep._targets import TARGETS, EmitInput, Target, Written
 from leadprep._targets._jaicp import gmt_zone_problem, parse_policy
-from tests.conftest import validate_against
+from tests.conftest import convert_in, validate_against
 
 ACCEPTED_ZONES = [
     # Z
@@ -158,13 +158,7 @@ dialerPriority = "prio"
 
 
 def _convert(tmp_path: Path, config: str = CONFIG, rows: list[str] = ROWS) -> Path:
-    src = tmp_path / "leads.csv"
-    src.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    cfg = tmp_path / "leadprep.toml"
-    cfg.write_text(config, encoding="utf-8")
-    out = tmp_path / "out"
-    leadprep.convert(src, cfg, out, output_format="jaicp")
-    return out
+    return convert_in(tmp_path, HEADER + "\n".join(rows) + "\n", config, "jaicp")
 
 
 def _entries(out: Path) -> list[dict[str, Any]]:
