@@ -74,7 +74,17 @@ class CampaignProblem:
 class Verdict:
     """What a check's `problems` add up to; shared by the campaign and persona checks."""
 
+    source: str | None
     problems: tuple[CampaignProblem, ...]
+
+    @property
+    def headline(self) -> str:
+        raise NotImplementedError
+
+    def verdict_dict(self) -> dict[str, Any]:
+        """The keys every check's asdict() starts with."""
+        return {"source": self.source, "valid": self.valid,
+                "verdict": "valid" if self.valid else "invalid", "headline": self.headline}
 
     @property
     def errors(self) -> tuple[CampaignProblem, ...]:
@@ -123,10 +133,7 @@ class CampaignCheck(Verdict):
 
     def asdict(self) -> dict[str, Any]:
         return {
-            "source": self.source,
-            "valid": self.valid,
-            "verdict": "valid" if self.valid else "invalid",
-            "headline": self.headline,
+            **self.verdict_dict(),
             "calling_configuration": self.calling_configuration,
             "windows": self.windows,
             "configured_phone_ids": None if self.configured_phone_ids is None

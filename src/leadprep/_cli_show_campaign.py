@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from leadprep._campaign import CampaignCheck, CampaignProblem
+from leadprep._campaign import CampaignCheck, CampaignProblem, Verdict
 from leadprep._campaign_build import CampaignBuild
 from leadprep._cli_show import _console
 from leadprep._personas import PersonaCheck
@@ -26,22 +26,24 @@ def _problems(console: Console, problems: Iterable[CampaignProblem]) -> None:
         console.print(f"      fix: {escape(p.fix)}", highlight=False, soft_wrap=True)
 
 
-def show_campaign_check(verdict: CampaignCheck) -> None:
+def _show_verdict(verdict: Verdict) -> Console:
+    """The headline and every problem, errors first; the console, for what follows."""
     console = _console()
     colour = "green" if verdict.valid else "red"
     console.print(f"[bold {colour}]{escape(verdict.headline)}[/]", highlight=False,
                   soft_wrap=True)
     _problems(console, (*verdict.errors, *verdict.warnings))
+    return console
+
+
+def show_campaign_check(verdict: CampaignCheck) -> None:
+    console = _show_verdict(verdict)
     for note in verdict.notes:
         console.print(f"[dim]note: {escape(note)}[/]", highlight=False, soft_wrap=True)
 
 
 def show_persona_check(verdict: PersonaCheck) -> None:
-    console = _console()
-    colour = "green" if verdict.valid else "red"
-    console.print(f"[bold {colour}]{escape(verdict.headline)}[/]", highlight=False,
-                  soft_wrap=True)
-    _problems(console, (*verdict.errors, *verdict.warnings))
+    console = _show_verdict(verdict)
     for request in verdict.create_requests:
         console.print(escape(f"create: {request['method']} {request['path']}"),
                       highlight=False, soft_wrap=True)

@@ -52,10 +52,7 @@ class PersonaCheck(Verdict):
 
     def asdict(self) -> dict[str, Any]:
         return {
-            "source": self.source,
-            "valid": self.valid,
-            "verdict": "valid" if self.valid else "invalid",
-            "headline": self.headline,
+            **self.verdict_dict(),
             "personas": [{"phoneId": p.phone_id, "phoneLabel": p.label} for p in self.personas],
             "compared_with_config": self.compared_with_config,
             "errors": len(self.errors),

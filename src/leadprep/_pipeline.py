@@ -156,7 +156,7 @@ def _convert_in_blocks(
         while not blocks.finished:
             last = None  # the previous block's frames go before the next are made
             read_result = clock.timed("read", lambda: _next_block(results))
-            if read_result is NOT_STREAMABLE:
+            if read_result is None:  # the file must be read whole after all
                 return None
             last = _block_stages(read_result, cfg, kept, clock)
             clock.timed("emit", partial(emitter.add, read_result, last[2], last[3]))
@@ -179,17 +179,13 @@ def convert_read(
     return _after_read(read_result, config, None, TARGETS["leadloader"], _Clock(progress))
 
 
-# What _next_block returns for a file that must be read whole after all.
-NOT_STREAMABLE = ReadResult("", None, (), pl.DataFrame(), pl.DataFrame(), 0)  # type: ignore[arg-type]
-
-
-def _next_block(results: Iterator[ReadResult]) -> ReadResult:
-    """The next block, or NOT_STREAMABLE when the file must be read whole (caught here:
-    run_stage would take it for an internal error)."""
+def _next_block(results: Iterator[ReadResult]) -> ReadResult | None:
+    """The next block, or None when the file must be read whole (NotStreamable is caught
+    here: run_stage would take it for an internal error)."""
     try:
         return next(results)
     except NotStreamable:
-        return NOT_STREAMABLE
+        return None
 
 
 def _block_stages(
