@@ -1,3 +1,3 @@
-from leadprep._cli import main
+from leadprep._cli import run
 
-main()
+run()

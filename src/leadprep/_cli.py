@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -281,6 +283,31 @@ def main() -> None:
     if code == 130:
         sys.stderr.write("interrupted\n")
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> NoReturn:
+    """The console script and `python -m leadprep`: main(), then out at once. Every output is
+    written and closed by then; Python's own teardown would only free, object by object, what
+    the run built (a third of a second after a million-row file)."""
+    try:
+        main()
+        code = 0
+    except SystemExit as done:
+        code = _exit_code(done.code)
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`| head`): nothing more can be said.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
 
 
 def _usage_error(error: Any) -> NoReturn:
