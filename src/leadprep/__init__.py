@@ -12,6 +12,7 @@ import os
 # the CLI); a value the user set is kept.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:1000,muzzy_decay_ms:0")
 
+from leadprep._actions import ACTIONS, ActionsResult, actions
 from leadprep._campaign import CAMPAIGN_RULES, CampaignCheck, CampaignProblem, check_campaign
 from leadprep._campaign_build import CampaignBuild, build_campaign
 from leadprep._check import CheckReport, Thresholds, check
@@ -36,8 +37,10 @@ from leadprep._schedule import BusinessHours
 from leadprep._version import __version__
 
 __all__ = [
+    "ACTIONS",
     "CAMPAIGN_RULES",
     "PERSONA_RULES",
+    "ActionsResult",
     "Attempt",
     "BusinessHours",
     "CampaignBuild",
@@ -66,6 +69,7 @@ __all__ = [
     "WarningCode",
     "WindowCoverage",
     "__version__",
+    "actions",
     "build_campaign",
     "check",
     "check_campaign",

@@ -54,6 +54,15 @@ def _add_campaign_commands() -> None:
 
 
 _add_campaign_commands()
+
+
+def _add_actions_command() -> None:
+    from leadprep._cli_actions import actions_command
+
+    app.command("actions")(actions_command)
+
+
+_add_actions_command()
 T = TypeVar("T")
 
 FileArg = Annotated[Path, typer.Argument(help="The lead file (CSV, TSV, pipe- or "

@@ -26,6 +26,8 @@ class RejectCode(StrEnum):
     NON_NANP_PRIMARY = "NON_NANP_PRIMARY"
     INVALID_LEAD_TIMEZONE = "INVALID_LEAD_TIMEZONE"
     DUPLICATE_PRIMARY_IN_FILE = "DUPLICATE_PRIMARY_IN_FILE"
+    # leadprep actions only
+    MALFORMED_EXTERN_ID = "MALFORMED_EXTERN_ID"
 
 
 STRUCTURAL_CODES: frozenset[RejectCode] = frozenset(
@@ -56,6 +58,8 @@ class WarningCode(StrEnum):
     DUPLICATE_JAICP_PHONE = "DUPLICATE_JAICP_PHONE"
     # --format contacts only
     INVALID_CONTACT_TIMEZONE = "INVALID_CONTACT_TIMEZONE"
+    # leadprep actions only
+    DUPLICATE_ACTION_ID = "DUPLICATE_ACTION_ID"
 
 
 class FileErrorCode(StrEnum):
@@ -86,6 +90,8 @@ REJECT_DESCRIPTIONS: dict[RejectCode, str] = {
     RejectCode.NON_NANP_PRIMARY: "a non-NANP primary phone on an account without E.164",
     RejectCode.INVALID_LEAD_TIMEZONE: "EXPLICIT time zones need a valid IANA zone",
     RejectCode.DUPLICATE_PRIMARY_IN_FILE: "the same primary phone appeared on an earlier row",
+    RejectCode.MALFORMED_EXTERN_ID: "actions: the externId holds a tab or line break, or is a "
+    "spreadsheet's scientific notation (1.23457E+11) that lost the id's digits",
 }
 
 WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
@@ -103,4 +109,6 @@ WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
     "came on an earlier row; the server would ignore it, so it is not sent",
     WarningCode.INVALID_CONTACT_TIMEZONE: "contacts: the timezone is not an IANA time zone ID "
     "and was dropped",
+    WarningCode.DUPLICATE_ACTION_ID: "actions: the same id came on an earlier row; it is sent "
+    "once",
 }

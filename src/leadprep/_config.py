@@ -117,6 +117,8 @@ class Config:
     source: str | None = None
     # The sections emit targets read ([jaicp], …), as written; each target checks its own.
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # [actions], as written: `leadprep actions` reads it (checked when the config loads).
+    actions: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def persona_phones_mapped(self) -> bool:
@@ -193,8 +195,13 @@ def _target_sections() -> dict[str, Any]:
 
 
 def _parse(data: Mapping[str, Any], source: str | None) -> Config:
+    from leadprep._actions import SECTION as ACTIONS_SECTION
+    from leadprep._actions import parse_actions_section
+
     targets = _target_sections()
-    _check_keys("", data, (*_SECTIONS, *targets))
+    _check_keys("", data, (*_SECTIONS, *targets, ACTIONS_SECTION))
+    actions = _table(data, ACTIONS_SECTION)
+    parse_actions_section(actions)
     target_tables = {name: _table(data, name) for name in targets if name in data}
     for name, table in target_tables.items():
         targets[name].check_section(table)
@@ -211,6 +218,7 @@ def _parse(data: Mapping[str, Any], source: str | None) -> Config:
         mapping=_parse_mapping(sections["mapping"]),
         source=source,
         targets=target_tables,
+        actions=actions,
     )
     _check_additional_phones(config)
     return config

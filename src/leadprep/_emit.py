@@ -210,6 +210,19 @@ def emit(
         return info
 
 
+@contextmanager
+def staged_outputs(out_dir: str | Path, outputs: tuple[str, ...]) -> Iterator[Path]:
+    """A staging directory in `out_dir` for a command's outputs, published when the block
+    succeeds: `outputs` (top-level names), rejects.csv, warnings.csv, and summary.json last,
+    which the block must write (module docstring: the contract)."""
+    out = Path(out_dir)
+    with writable("--out", out_dir):
+        out.mkdir(parents=True, exist_ok=True)
+        with _staging(out) as stage:
+            yield stage
+            _publish(stage, out, outputs)
+
+
 def write_leadloader_batches(
     stage: Path, leads: Leads, config: Config, description: str
 ) -> list[str]:
@@ -640,6 +653,16 @@ def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(head.getvalue())
         handle.write(table.write_csv(include_header=False, line_terminator="\n"))
+
+
+def write_warnings(path: Path, warnings: pl.DataFrame) -> None:
+    """warnings.csv: `_row`, `_code`, `_field`, `_value`, `_message`."""
+    _write_csv(path, list(warnings.columns), warnings)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """A JSON document, indented, UTF-8."""
+    _write_json(path, data)
 
 
 def _write_json(path: Path, data: Any) -> None:

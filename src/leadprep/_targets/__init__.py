@@ -30,9 +30,16 @@ def get_target(name: str) -> Target:
         raise ConfigError(f"--format {name!r} must be one of {', '.join(TARGETS)}") from None
 
 
+# Names other commands publish into an output directory (`leadprep actions`): moved aside by
+# every target's run, as the targets' are.
+COMMAND_OUTPUTS: tuple[str, ...] = ("actions",)
+
+
 def owned_outputs() -> frozenset[str]:
-    """Every name under the output directory some target writes (moved aside by the others)."""
-    return frozenset(name for target in TARGETS.values() for name in target.outputs)
+    """Every name under the output directory some target or command writes (moved aside by
+    the others)."""
+    return frozenset([*(name for target in TARGETS.values() for name in target.outputs),
+                      *COMMAND_OUTPUTS])
 
 
 __all__ = ["TARGETS", "EmitInput", "Target", "Written", "get_target", "owned_outputs"]
