@@ -35,7 +35,7 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._targets._jaicp import iana_zones
+from leadprep._timezone import iana_zones
 from leadprep._transform import WARNING_SCHEMA, Leads
 
 CONTACTS_DIR = "contacts"

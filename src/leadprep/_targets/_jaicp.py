@@ -27,11 +27,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
+from leadprep._timezone import iana_zones
 from leadprep._transform import WARNING_SCHEMA, Leads
 
 JAICP_DIR = "jaicp"
@@ -63,15 +62,7 @@ _OFFSET = re.compile(
     r"|(?P<h6>\d\d)(?P<sep>:?)(?P<m6>\d\d)(?P=sep)(?P<s6>\d\d))"
 )
 _PREFIXES = ("UTC", "GMT", "UT")
-# Files in a zoneinfo directory that are not zone IDs.
-_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 MAX_OFFSET_SECONDS = 18 * 3600
-
-
-@cache
-def iana_zones() -> frozenset[str]:
-    return frozenset(z for z in zoneinfo.available_timezones()
-                     if z not in _NOT_ZONES and not z.startswith(("posix/", "right/")))
 
 
 def _offset_problem(text: str) -> str | None:
