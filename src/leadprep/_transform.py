@@ -224,7 +224,7 @@ def ambiguous_zone_warnings(
         pl.lit(WarningCode.AMBIGUOUS_PHONE_TIMEZONE.value).alias("_code"),
         pl.lit(where).alias("_field"),
         phone.alias("_value"),
-        format_text("{} left empty: phone {} lies in {}, so no zone was inferred; {}",
+        format_text("{} not inferred: phone {} lies in {}, and none is guessed; {}",
                     pl.lit(field), phone, zones_text(pl.col("_tz_zones")), pl.lit(then))
         .alias("_message"),
     ).cast(pl.Schema(WARNING_SCHEMA))
