@@ -13,7 +13,10 @@ city, state, postal_code from the mapped lead fields, the `[contacts.columns]` f
 custom_fields (extendedLeadData, then the unmapped columns when asked). The API's 400 rules are
 checked before anything is written: playbook_id present, no empty contacts (no body is written
 without contacts), every contact with a valid phone (rows without one are rejects).
-A `timezone` that is not an IANA ID is dropped with an INVALID_CONTACT_TIMEZONE warning.
+A `timezone` that is not an IANA ID is dropped with an INVALID_CONTACT_TIMEZONE warning (the
+reference lists no 400 for it, so the contact is still sent). With `[mapping] infer_timezone =
+"phone"` a contact without one takes its number's zone when phonenumbers knows exactly one
+(several: AMBIGUOUS_PHONE_TIMEZONE, sent without).
 """
 
 from __future__ import annotations

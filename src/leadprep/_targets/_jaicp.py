@@ -19,7 +19,9 @@ The rules the API states are checked before anything is written:
 - A number repeated with the same settings and payload is sent once: the server ignores the
   repeats for 24 hours. Later ones are warnings, not sent.
 An invalid value in `[jaicp]` is a config error naming the key; a row's invalid `gmtZone` is
-dropped with a warning (the section's applies).
+dropped with a warning (the section's applies). With `[mapping] infer_timezone = "phone"` an
+entry whose row gives no gmtZone takes its number's zone when phonenumbers knows exactly one
+(several: AMBIGUOUS_PHONE_TIMEZONE, the section's applies).
 """
 
 from __future__ import annotations
