@@ -28,7 +28,6 @@ from functools import cache
 import polars as pl
 from phonenumbers import PhoneMetadata
 from phonenumbers.phonenumberutil import _GEO_MOBILE_COUNTRIES, COUNTRY_CODE_TO_REGION_CODE
-from phonenumbers.timezone import UNKNOWN_TIMEZONE
 from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from leadprep._phone_meta import NON_GEO, full, prefix
@@ -334,10 +333,6 @@ def phone_time_zones(e164: pl.Series) -> pl.Series:
     """time_zones_for_number for each E.164 number: its list of zones, or null when there is
     no answer ("Etc/Unknown")."""
     return zone_lists(phone_zone_sets(e164)).rename(e164.name)
-
-
-def unknown_zone() -> str:
-    return str(UNKNOWN_TIMEZONE)
 
 
 # --- inference ---------------------------------------------------------------------------
