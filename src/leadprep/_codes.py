@@ -52,6 +52,8 @@ class WarningCode(StrEnum):
     INVALID_CALLER_ID = "INVALID_CALLER_ID"
     DROPPED_PIPE_PART = "DROPPED_PIPE_PART"
     INVALID_EMAIL = "INVALID_EMAIL"
+    # [mapping] infer_timezone = "phone"
+    AMBIGUOUS_PHONE_TIMEZONE = "AMBIGUOUS_PHONE_TIMEZONE"
     # --format jaicp only
     INVALID_GMT_ZONE = "INVALID_GMT_ZONE"
     INVALID_DIALER_PRIORITY = "INVALID_DIALER_PRIORITY"
@@ -101,6 +103,8 @@ WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
     WarningCode.INVALID_CALLER_ID: "callerId is not valid and was dropped",
     WarningCode.DROPPED_PIPE_PART: "one part of a pipe-delimited primary was invalid and dropped",
     WarningCode.INVALID_EMAIL: "the email address is malformed and was dropped",
+    WarningCode.AMBIGUOUS_PHONE_TIMEZONE: "the time zone was to be inferred from the phone, "
+    "which lies in several zones; it was left empty, not guessed",
     WarningCode.INVALID_GMT_ZONE: "jaicp: the row's gmtZone is not a documented form and was "
     "dropped ([jaicp] gmtZone applies)",
     WarningCode.INVALID_DIALER_PRIORITY: "jaicp: the row's dialerPriority is not 1..5 and was "

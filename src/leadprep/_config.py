@@ -34,6 +34,8 @@ ColumnRef = str | int
 DIAL_PRIORITIES = ("IMMEDIATE", "NORMAL")
 DUPLICATE_HANDLINGS = ("REMOVE_ALL_EXISTING", "REMOVE_FROM_LIST", "RETAIN_ALL")
 TIME_ZONE_OPTIONS = ("NPA_NXX", "ZIPCODE", "EXPLICIT", "NOT_APPLICABLE")
+# [mapping] infer_timezone: where a row's empty time zone is filled from.
+INFER_TIMEZONE = ("phone",)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ class MappingConfig:
     columns: Mapping[str, ColumnRef] = field(default_factory=dict)
     additional_phones: Mapping[int, ColumnRef] = field(default_factory=dict)
     extended: Mapping[str, ColumnRef] = field(default_factory=dict)
+    # "phone": an empty time zone (leadTimezone, JAICP gmtZone, contacts timezone) is filled
+    # from the phone number when phonenumbers knows exactly one zone for it.
+    infer_timezone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
         "batch_size",
     ),
     "input": ("encoding", "delimiter", "quote_char", "header"),
-    "mapping": ("index_base", "columns", "additional_phones", "extended"),
+    "mapping": ("index_base", "columns", "additional_phones", "extended", "infer_timezone"),
 }
 
 
@@ -491,7 +496,19 @@ def _parse_mapping(table: Mapping[str, Any]) -> MappingConfig:
         columns=columns,
         additional_phones=phones,
         extended=_refs(table, "extended"),
+        infer_timezone=_infer_timezone(table),
     )
+
+
+def _infer_timezone(table: Mapping[str, Any]) -> str | None:
+    if "infer_timezone" not in table:
+        return None
+    value = table["infer_timezone"]
+    if value not in INFER_TIMEZONE or not isinstance(value, str):
+        raise ConfigError(
+            f"[mapping] infer_timezone = {value!r} must be \"phone\" (fill an empty time zone "
+            "from the phone number) or be left out")
+    return value
 
 
 def _refs(table: Mapping[str, Any], name: str) -> dict[str, ColumnRef]:

@@ -683,7 +683,8 @@ def write_process(
     e164 = config.account.e164
     columns: list[tuple[str, pl.Expr]] = [
         (field_to_column[f], pl.col("leadPhoneE164" if f == "leadPhone" and e164 else f))
-        for f in MAPPING_COLUMNS.values() if f in mapped.fields
+        for f in MAPPING_COLUMNS.values()
+        if f in mapped.fields or (f == "leadTimezone" and f in frame.columns)
     ]
     phones = [(p.phone_id, p.label) for p in mapped.personas]
     columns += [(label, pl.col("personaPhoneConfig").struct.field(label)) for _, label in phones]

@@ -61,10 +61,12 @@ def map_columns(read: ReadResult, config: Config) -> MappedFrame:
                 f"e.g. {required} = \"{_example_header(required)}\"",
                 source=config.source,
             )
-    if config.load.time_zone_option == "EXPLICIT" and "LEAD_TIMEZONE" not in mapping.columns:
+    if (config.load.time_zone_option == "EXPLICIT" and "LEAD_TIMEZONE" not in mapping.columns
+            and mapping.infer_timezone is None):
         raise ConfigError(
             "[load] time_zone_option = \"EXPLICIT\" needs [mapping.columns] LEAD_TIMEZONE, the "
-            "column holding each lead's IANA time zone",
+            "column holding each lead's IANA time zone, or [mapping] infer_timezone = "
+            "\"phone\" to take it from the phone number",
             source=config.source,
         )
     fields = {

@@ -20,7 +20,7 @@ from leadprep._config import Config, Persona
 from leadprep._fields import MAPPING_COLUMNS, PERSONA_IDS
 from leadprep._parse import column_name
 from leadprep._phone import normalize
-from leadprep._validate import iana_zones
+from leadprep._timezone import iana_zones
 
 PERSONA = "PERSONA"
 SAMPLE_SIZE = 500

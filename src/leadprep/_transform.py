@@ -16,6 +16,7 @@ from leadprep._config import Config
 from leadprep._exprs import format_text
 from leadprep._map import MappedFrame
 from leadprep._phone import normalize
+from leadprep._timezone import is_ambiguous, zones_text
 from leadprep._validate import ValidatedFrame
 
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
@@ -51,7 +52,10 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
     answers = _secondary_answers(rows, mapped, config)
     out = rows.select("_row")
     warnings: list[pl.DataFrame] = [_dropped_part_warnings(rows, mapped)]
-    for field in mapped.fields:
+    fields = list(mapped.fields)
+    if "leadTimezone" in rows.columns and "leadTimezone" not in fields:
+        fields.append("leadTimezone")  # inferred from the phone (EXPLICIT without a column)
+    for field in fields:
         if field == "leadPhone":
             out = out.with_columns(leadPhone=rows["_primary"])
             if config.account.e164:
@@ -69,6 +73,12 @@ def transform(validated: ValidatedFrame, config: Config) -> Leads:
             warnings.append(warned)
         else:
             out = out.with_columns(rows[field])
+    if "_tz_zones" in rows.columns:
+        source = mapped.fields.get("leadTimezone")
+        where = "leadTimezone" if source is None else mapped.header[source]
+        warnings.append(ambiguous_zone_warnings(
+            rows.filter(pl.col("leadTimezone").is_null()), where, "leadTimezone",
+            pl.col("_primary_e164"), "it is sent without one"))
     if mapped.extended:
         out = out.with_columns(
             extendedLeadData=pl.struct(
@@ -95,6 +105,7 @@ def _accepted_rows(validated: ValidatedFrame) -> pl.DataFrame:
     keeps, and the validated frame carries many more (raw fields, reasons, phone parts)."""
     mapped = validated.mapped
     wanted = ["_row", "_primary", "_primary_e164", "_dropped_parts", *mapped.fields,
+              "leadTimezone", "_tz_zones",
               *(p.column for p in mapped.personas), *(c for _, c in mapped.extended.values())]
     frame = validated.frame
     columns = [c for c in dict.fromkeys(wanted) if c in frame.columns]
@@ -199,4 +210,21 @@ def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFr
         pl.col("value").alias("_value"),
         format_text("leadPhone part '{}' was dropped ({}); the other parts were kept",
                   pl.col("value"), pl.col("reason").fill_null("invalid")).alias("_message"),
+    ).cast(pl.Schema(WARNING_SCHEMA))
+
+
+def ambiguous_zone_warnings(
+    rows: pl.DataFrame, where: str, field: str, phone: pl.Expr, then: str
+) -> pl.DataFrame:
+    """AMBIGUOUS_PHONE_TIMEZONE for the rows of `rows` whose `_tz_zones` (the zones of their
+    phone) are several: `field` was left empty, not guessed; `then` says what happens."""
+    several = rows.filter(is_ambiguous(pl.col("_tz_zones")))
+    return several.select(
+        "_row",
+        pl.lit(WarningCode.AMBIGUOUS_PHONE_TIMEZONE.value).alias("_code"),
+        pl.lit(where).alias("_field"),
+        phone.alias("_value"),
+        format_text("{} not inferred: phone {} lies in {}, and none is guessed; {}",
+                    pl.lit(field), phone, zones_text(pl.col("_tz_zones")), pl.lit(then))
+        .alias("_message"),
     ).cast(pl.Schema(WARNING_SCHEMA))

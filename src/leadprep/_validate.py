@@ -9,7 +9,6 @@ Duplicates are judged last, among rows that pass every other rule.
 from __future__ import annotations
 
 import threading
-import zoneinfo
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from leadprep._config import Config
 from leadprep._exprs import format_text
 from leadprep._map import MappedFrame
 from leadprep._phone import normalize
+from leadprep._timezone import is_iana_zone, phone_zones, single_zone, zones_text
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,6 @@ def warm_up() -> None:
     threading.Thread(target=canonical_leads, name="leadprep-warm-up", daemon=True).start()
 
 
-@cache
-def iana_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 class KeptPhones:
     """For a file validated block by block: the primary phones earlier blocks kept, each with
     the row that has it, so that a later row with one is the duplicate it is in the whole file.
@@ -123,6 +118,7 @@ def validate(
     canonical_leads().validate(mapped.frame.head(0))
     frame = _trim(mapped.frame)
     frame = _attach(frame, _primary_phones(frame, config))
+    frame = _infer_lead_timezone(frame, config)
     rules = _rules(config, frame.columns)
     frame = _attach(frame, _failures(frame, rules)).with_columns(
         pl.col("_reasons").fill_null(pl.lit([], dtype=pl.List(pl.String)))
@@ -131,7 +127,7 @@ def validate(
         frame = _mark_duplicates(frame, kept)
     # Messages only for the rejected rows: most rows have none to build.
     rejected = frame.filter(pl.col("_reasons").list.len() > 0)
-    messages = rejected.select("_row", _message=_messages(config, frame.columns))
+    messages = rejected.select("_row", _message=_messages(config, mapped, frame.columns))
     return ValidatedFrame(mapped, _attach(frame, messages))
 
 
@@ -221,6 +217,26 @@ def _several_parts(parts: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _infer_lead_timezone(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
+    """[mapping] infer_timezone = "phone": an empty leadTimezone (mapped, or needed by
+    EXPLICIT) takes the zone of the row's valid primary number(s) when phonenumbers knows
+    exactly one. `_tz_tried` marks the rows looked up, `_tz_zones` holds what was found (for
+    the messages and warnings of the rows left empty)."""
+    if config.mapping.infer_timezone != "phone":
+        return frame
+    if "leadTimezone" not in frame.columns:
+        if config.load.time_zone_option != "EXPLICIT":
+            return frame
+        frame = frame.with_columns(leadTimezone=pl.lit(None, pl.String))
+    open_rows = frame.filter(pl.col("leadTimezone").is_null()
+                             & pl.col("_primary_e164").is_not_null())
+    found = phone_zones(open_rows.select("_row", _phone="_primary_e164"))
+    frame = _attach(frame, found.with_columns(_tz_tried=pl.lit(True)))
+    return frame.with_columns(
+        leadTimezone=pl.coalesce("leadTimezone", single_zone(pl.col("_tz_zones"))),
+        _tz_tried=pl.col("_tz_tried").fill_null(False))
+
+
 def _rules(config: Config, columns: list[str]) -> dict[RejectCode, pl.Expr]:
     """Reason code -> expression that is true for rows passing the rule."""
     has_phone = pl.col("leadPhone").is_not_null() & (pl.col("_parts").fill_null(0) > 0)
@@ -236,9 +252,8 @@ def _rules(config: Config, columns: list[str]) -> dict[RejectCode, pl.Expr]:
         RejectCode.NON_NANP_PRIMARY: ~(no_ok_part & non_nanp),
     }
     if config.load.time_zone_option == "EXPLICIT" and "leadTimezone" in columns:
-        rules[RejectCode.INVALID_LEAD_TIMEZONE] = pl.col("leadTimezone").is_in(
-            sorted(iana_zones())
-        ).fill_null(False)
+        rules[RejectCode.INVALID_LEAD_TIMEZONE] = is_iana_zone(pl.col("leadTimezone")).fill_null(
+            False)
     return rules
 
 
@@ -285,7 +300,7 @@ def _repeats(keyed: pl.DataFrame) -> pl.DataFrame:
         pl.col("_row") != pl.col("_first_row")).select("_row", "_first_row")
 
 
-def _messages(config: Config, columns: list[str]) -> pl.Expr:
+def _messages(config: Config, mapped: MappedFrame, columns: list[str]) -> pl.Expr:
     reasons = pl.col("_reasons")
     phone = pl.col("leadPhone").fill_null("")
     parts: list[tuple[RejectCode, pl.Expr]] = [
@@ -310,12 +325,7 @@ def _messages(config: Config, columns: list[str]) -> pl.Expr:
         ),
     ]
     if "leadTimezone" in columns:
-        parts.append((
-            RejectCode.INVALID_LEAD_TIMEZONE,
-            format_text("leadTimezone {} is not an IANA time zone (e.g. America/New_York), "
-                      "needed with time_zone_option EXPLICIT",
-                      _quoted(pl.col("leadTimezone").fill_null(""))),
-        ))
+        parts.append((RejectCode.INVALID_LEAD_TIMEZONE, _zone_message(mapped, columns)))
     if "_first_row" in columns:
         parts.append((
             RejectCode.DUPLICATE_PRIMARY_IN_FILE,
@@ -331,3 +341,28 @@ def _messages(config: Config, columns: list[str]) -> pl.Expr:
 
 def _quoted(expr: pl.Expr) -> pl.Expr:
     return pl.lit("'") + expr + pl.lit("'")
+
+
+def _zone_message(mapped: MappedFrame, columns: list[str]) -> pl.Expr:
+    """Why leadTimezone fails EXPLICIT: the value (and its column) that is not an IANA ID, or
+    an empty zone, with what the phone said when it was inferred."""
+    source = mapped.fields.get("leadTimezone")
+    column = "" if source is None else f" (column {mapped.header[source]!r})"
+    zone = pl.col("leadTimezone")
+    needed = "; time_zone_option EXPLICIT needs an IANA time zone ID such as America/New_York"
+    invalid = format_text("leadTimezone {}{} is not an IANA time zone ID (exact case, e.g. "
+                          "America/New_York), needed with time_zone_option EXPLICIT",
+                          _quoted(zone.fill_null("")), pl.lit(column))
+    empty = pl.lit(f"leadTimezone{column} is empty{needed}")
+    if "_tz_tried" not in columns:
+        return pl.when(zone.is_null()).then(empty).otherwise(invalid)
+    zones = pl.col("_tz_zones")
+    phone = pl.col("_primary_e164")
+    several = format_text("leadTimezone{} is empty and phone {} lies in {}, so it was not "
+                          "guessed{}", pl.lit(column), phone, zones_text(zones), pl.lit(needed))
+    unknown = format_text("leadTimezone{} is empty and phonenumbers knows no time zone for "
+                          "phone {}{}", pl.lit(column), phone, pl.lit(needed))
+    return (pl.when(zone.is_not_null()).then(invalid)
+            .when(pl.col("_tz_tried") & (zones.list.len() > 1)).then(several)
+            .when(pl.col("_tz_tried")).then(unknown)
+            .otherwise(empty))

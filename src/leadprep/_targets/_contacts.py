@@ -13,7 +13,10 @@ city, state, postal_code from the mapped lead fields, the `[contacts.columns]` f
 custom_fields (extendedLeadData, then the unmapped columns when asked). The API's 400 rules are
 checked before anything is written: playbook_id present, no empty contacts (no body is written
 without contacts), every contact with a valid phone (rows without one are rejects).
-A `timezone` that is not an IANA ID is dropped with an INVALID_CONTACT_TIMEZONE warning.
+A `timezone` that is not an IANA ID is dropped with an INVALID_CONTACT_TIMEZONE warning (the
+reference lists no 400 for it, so the contact is still sent). With `[mapping] infer_timezone =
+"phone"` a contact without one takes its number's zone when phonenumbers knows exactly one
+(several: AMBIGUOUS_PHONE_TIMEZONE, sent without).
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._targets._jaicp import iana_zones
-from leadprep._transform import WARNING_SCHEMA, Leads
+from leadprep._timezone import iana_zones, phone_time_zones, single_zone
+from leadprep._transform import WARNING_SCHEMA, Leads, ambiguous_zone_warnings
 
 CONTACTS_DIR = "contacts"
 SECTION = "contacts"
@@ -141,6 +144,12 @@ class ContactsTarget(Target):
         rows = (frame.join(phones, on="_row", how="left", maintain_order="left")
                 .join(extra, on="_row", how="left", maintain_order="left"))
         warnings = pl.DataFrame(schema=WARNING_SCHEMA)
+        infer = data.config.mapping.infer_timezone == "phone"
+        if infer and "timezone" not in rows.columns:
+            rows = rows.with_columns(timezone=pl.lit(None, pl.String))
+        # A contact whose row gives no timezone is open to infer_timezone; an invalid one is not.
+        open_zone = pl.col("timezone").is_null() if infer else pl.lit(False)
+        rows = rows.with_columns(_zone_open=open_zone)
         if "timezone" in rows.columns:
             given = rows["timezone"].drop_nulls().unique().to_list()
             valid = [z for z in given if z in iana_zones()]
@@ -153,10 +162,15 @@ class ContactsTarget(Target):
             ).cast(pl.Schema(WARNING_SCHEMA))
             rows = rows.with_columns(
                 pl.when(pl.col("timezone").is_in(valid)).then(pl.col("timezone")))
-        contact = _contact_expr(rows, custom)
-        rows = rows.with_columns(_contact=contact)
-        entries = rows.select("_row", "_contact", _phone=pl.col("_primary_e164").str.split("|")
-                              ).explode("_phone")
+        # One entry per number (a SIMPLE campaign's pipe list gives several), each its own
+        # contact: an inferred timezone is its own number's.
+        rows = rows.with_columns(_phone=pl.col("_primary_e164").str.split("|")).explode("_phone")
+        if infer:
+            rows, inferred = _infer_zones(rows)
+            warnings = pl.concat([warnings, inferred])
+        contact = _contact_expr(rows.drop("_phone", "_zone_open", "_tz_zones", strict=False),
+                                custom)
+        entries = rows.select("_row", "_phone", _contact=contact)
         entries = entries.select("_row", _contact=pl.concat_str([
             pl.lit('{"phone":"'), pl.col("_phone"), pl.lit('"'),
             pl.when(pl.col("_contact") != "").then(pl.concat_str([pl.lit(","),
@@ -188,6 +202,20 @@ class ContactsTarget(Target):
         for name, document in zip(names, documents, strict=True):
             (directory / name).write_bytes(document.encode("utf-8"))
         return Written(tuple(f"{CONTACTS_DIR}/{name}" for name in names), len(names))
+
+
+def _infer_zones(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """[mapping] infer_timezone = "phone": a contact without a timezone takes its number's
+    zone when phonenumbers knows exactly one; the warnings of those with several."""
+    rows = rows.with_row_index("_e")
+    open_rows = rows.filter("_zone_open")
+    found = open_rows.select("_e", _tz_zones=phone_time_zones(open_rows["_phone"]))
+    rows = rows.join(found, on="_e", how="left", maintain_order="left").drop("_e")
+    rows = rows.with_columns(
+        timezone=pl.coalesce("timezone", single_zone(pl.col("_tz_zones"))))
+    warned = ambiguous_zone_warnings(rows.filter("_zone_open"), "timezone", "timezone",
+                                     pl.col("_phone"), "the contact is sent without one")
+    return rows, warned
 
 
 def _extra_columns(

@@ -19,7 +19,9 @@ The rules the API states are checked before anything is written:
 - A number repeated with the same settings and payload is sent once: the server ignores the
   repeats for 24 hours. Later ones are warnings, not sent.
 An invalid value in `[jaicp]` is a config error naming the key; a row's invalid `gmtZone` is
-dropped with a warning (the section's applies).
+dropped with a warning (the section's applies). With `[mapping] infer_timezone = "phone"` an
+entry whose row gives no gmtZone takes its number's zone when phonenumbers knows exactly one
+(several: AMBIGUOUS_PHONE_TIMEZONE, the section's applies).
 """
 
 from __future__ import annotations
@@ -27,11 +29,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,8 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._transform import WARNING_SCHEMA, Leads
+from leadprep._timezone import iana_zones, phone_time_zones, single_zone
+from leadprep._transform import WARNING_SCHEMA, Leads, ambiguous_zone_warnings
 
 JAICP_DIR = "jaicp"
 SECTION = "jaicp"
@@ -63,15 +64,7 @@ _OFFSET = re.compile(
     r"|(?P<h6>\d\d)(?P<sep>:?)(?P<m6>\d\d)(?P=sep)(?P<s6>\d\d))"
 )
 _PREFIXES = ("UTC", "GMT", "UT")
-# Files in a zoneinfo directory that are not zone IDs.
-_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
 MAX_OFFSET_SECONDS = 18 * 3600
-
-
-@cache
-def iana_zones() -> frozenset[str]:
-    return frozenset(z for z in zoneinfo.available_timezones()
-                     if z not in _NOT_ZONES and not z.startswith(("posix/", "right/")))
 
 
 def _offset_problem(text: str) -> str | None:
@@ -299,9 +292,18 @@ class JaicpTarget(Target):
             .explode("_phone")
             .with_columns(pl.col("_phone").str.strip_prefix("+"))
         )
+        infer = data.config.mapping.infer_timezone == "phone"
+        if infer:
+            entries = _infer_zones(entries)
         entries = entries.with_columns(_entry=_entry_expr(policy))
         first = entries.select(pl.col("_entry").is_first_distinct().alias("_keep"))["_keep"]
         entries = entries.with_columns(_keep=first)
+        if infer:
+            then = (f"[{SECTION}] gmtZone {policy.fields['gmtZone']} applies"
+                    if "gmtZone" in policy.fields else "the entry is sent without gmtZone")
+            warnings = pl.concat([warnings, ambiguous_zone_warnings(
+                entries.filter("_keep", "_zone_open"), "gmtZone", "gmtZone",
+                pl.concat_str([pl.lit("+"), pl.col("_phone")]), then)])
         repeated = entries.filter(~pl.col("_keep")).select(
             "_row",
             _code=pl.lit(WarningCode.DUPLICATE_JAICP_PHONE.value),
@@ -385,7 +387,11 @@ def _overrides(
                                   "dialerPriority must be 1..5; set to 5, as the server does"))
         priority = (pl.when(pl.col("dialerPriority").is_null()).then(priority)
                     .when(ok).then(number).otherwise(pl.lit(DEFAULT_PRIORITY, pl.Int64)))
-    overrides = values.select("_row", zone.alias("_gmtZone"), priority.alias("_dialerPriority"))
+    # A row that gives no gmtZone is open to [mapping] infer_timezone; an invalid one is not.
+    zone_given = (pl.col("gmtZone").is_not_null() if "gmtZone" in values.columns
+                  else pl.lit(False))
+    overrides = values.select("_row", zone.alias("_gmtZone"), priority.alias("_dialerPriority"),
+                              (~zone_given).alias("_zone_open"))
     empty = pl.DataFrame(schema=WARNING_SCHEMA)
     return overrides, pl.concat([empty, *warnings], how="vertical_relaxed")
 
@@ -396,3 +402,16 @@ def _warnings(bad: pl.DataFrame, column: str, code: WarningCode, message: str) -
         _message=pl.concat_str([pl.lit(f"{column} \""), pl.col(column),
                                 pl.lit(f"\": {message}")]),
     ).cast(pl.Schema(WARNING_SCHEMA))
+
+
+def _infer_zones(entries: pl.DataFrame) -> pl.DataFrame:
+    """[mapping] infer_timezone = "phone": an entry whose row gave no gmtZone takes its
+    number's zone when phonenumbers knows exactly one (an IANA ID, which gmtZone takes);
+    `_tz_zones` keeps what was found, for the warning of the entries left as they were."""
+    open_entries = entries.with_row_index("_e").filter("_zone_open")
+    e164 = open_entries.select(pl.concat_str([pl.lit("+"), pl.col("_phone")]))
+    found = open_entries.select("_e", _tz_zones=phone_time_zones(e164.to_series()))
+    entries = entries.with_row_index("_e").join(found, on="_e", how="left",
+                                                maintain_order="left").drop("_e")
+    return entries.with_columns(
+        _gmtZone=pl.coalesce(single_zone(pl.col("_tz_zones")), pl.col("_gmtZone")))
