@@ -187,3 +187,44 @@ def test_a_file_under_the_streaming_size_is_converted_whole_unless_asked(
     asked = leadprep.convert(tiny, BENCH_CONFIG, tmp_path / "tiny", stream=True)
     assert (auto.streamed, over.streamed, asked.streamed) == (False, True, False)
     assert outputs(tmp_path / "auto") == outputs(tmp_path / "over")
+
+
+SIMPLE_CONFIG = """
+[account]
+e164 = true
+default_region = "US"
+
+[campaign]
+calling_configuration = "SIMPLE"
+
+[load]
+duplicate_handling = "REMOVE_FROM_LIST"
+batch_size = 50
+
+[mapping.columns]
+EXTERN_ID = "Customer ID"
+LEAD_PHONE = "Phone"
+FIRST_NAME = "First Name"
+"""
+
+
+def test_pipe_lists_of_a_simple_campaign_repeat_across_blocks_as_in_the_whole_file(
+    tmp_path: Path,
+) -> None:
+    """A SIMPLE campaign's primary may be a pipe list, which is its duplicate key as a whole:
+    a list repeated blocks later is the same duplicate it is in the whole file."""
+    rnd = random.Random(7)
+    lines = ["Customer ID,Phone,First Name"]
+    for i in range(4000):
+        first = f"212555{rnd.randrange(300):04d}"
+        phone = f"{first}|646555{rnd.randrange(3):04d}" if rnd.random() < 0.5 else first
+        lines.append(f"C{i},{phone},Ann")
+    source = tmp_path / "leads.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "simple.toml"
+    config.write_text(SIMPLE_CONFIG, encoding="utf-8")
+    _, blocks = convert_both(source, tmp_path, config)
+    assert blocks.streamed
+    assert outputs(tmp_path / "blocks") == outputs(tmp_path / "whole")
+    rejects = (tmp_path / "whole" / "rejects.csv").read_text(encoding="utf-8")
+    assert "|" in rejects.split("DUPLICATE_PRIMARY_IN_FILE")[1].splitlines()[0]

@@ -81,33 +81,44 @@ def warm_up() -> None:
 class KeptPhones:
     """For a file validated block by block: the primary phones earlier blocks kept, each with
     the row that has it, so that a later row with one is the duplicate it is in the whole file.
-    Held as 64-bit numbers (the digits of the E.164 form), sorted, 16 bytes a phone: a block's
-    phones are looked up by binary search and its new ones merged in, so no block pays for a
-    hash table of every phone before it."""
+    A single number is held as a 64-bit number (the digits of its E.164 form), 16 bytes a
+    phone; a pipe list of a SIMPLE campaign, which is its key as a whole, as text. Each store
+    is sorted: a block's phones are looked up by binary search and its new ones merged in, so
+    no block pays for a hash table of every phone before it."""
 
     def __init__(self) -> None:
-        self.frame = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
+        self.numbers = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
+        self.lists = pl.DataFrame(schema={"_key": pl.String, "_first_row": pl.Int64})
 
     def repeats(self, keyed: pl.DataFrame, local: pl.DataFrame) -> pl.DataFrame:
         """`local` (repeats within the block) with the rows repeating an earlier block's phone
         pointed at that block's row; the block's new phones are kept."""
-        keyed = keyed.with_columns(pl.col("_key").str.slice(1).cast(pl.UInt64))
-        seen = self._find(keyed["_key"])
-        earlier = keyed.select("_row", _first_row=seen).filter(pl.col("_first_row").is_not_null())
-        new = keyed.filter(seen.is_null() & keyed["_key"].is_first_distinct())
-        self.frame = self.frame.merge_sorted(
-            new.select("_key", _first_row="_row").sort("_key"), key="_key")
+        is_list = pl.col("_key").str.contains("|", literal=True)
+        numbers = keyed.filter(~is_list).with_columns(pl.col("_key").str.slice(1)
+                                                      .cast(pl.UInt64))
+        earlier_numbers, self.numbers = _seen_before(self.numbers, numbers)
+        earlier_lists, self.lists = _seen_before(self.lists, keyed.filter(is_list))
+        earlier = pl.concat([earlier_numbers, earlier_lists])
         is_earlier = pl.col("_row").is_in(earlier["_row"].implode())
         return pl.concat([earlier, local.filter(~is_earlier)]).sort("_row")
 
-    def _find(self, keys: pl.Series) -> pl.Series:
-        """The row kept for each key, or null."""
-        if self.frame.is_empty():
-            return pl.Series("_first_row", [None] * len(keys), dtype=pl.Int64)
-        at = self.frame["_key"].search_sorted(keys).clip(0, self.frame.height - 1)
-        found = self.frame.select(pl.all().gather(at))
-        return found.select(
-            pl.when(pl.col("_key") == keys).then(pl.col("_first_row")))["_first_row"]
+
+def _seen_before(
+    store: pl.DataFrame, keyed: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of `keyed` whose key `store` (sorted by `_key`) holds, with the row kept for
+    it; and the store with the other keys' first rows merged in."""
+    if store.is_empty():
+        seen = pl.Series("_first_row", [None] * keyed.height, dtype=pl.Int64)
+    else:
+        at = store["_key"].search_sorted(keyed["_key"]).clip(0, store.height - 1)
+        found = store.select(pl.all().gather(at))
+        seen = found.select(
+            pl.when(pl.col("_key") == keyed["_key"]).then(pl.col("_first_row")))["_first_row"]
+    earlier = keyed.select("_row", _first_row=seen).filter(pl.col("_first_row").is_not_null())
+    new = keyed.filter(seen.is_null() & keyed["_key"].is_first_distinct())
+    return earlier, store.merge_sorted(new.select("_key", _first_row="_row").sort("_key"),
+                                       key="_key")
 
 
 def validate(
