@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import leadprep
@@ -104,6 +105,29 @@ def test_toml_date_times_are_written_in_the_extended_form() -> None:
     fields = parse_policy(policy).fields
     assert fields["startDateTime"] == "2020-03-23T00:00:00Z"
     assert fields["finishDateTime"] == "2020-03-24T08:30:00+05:30"
+
+
+# The reference's example request body, as sent ("phone" a number there).
+REFERENCE_BODY: list[dict[str, Any]] = [
+    {"phone": 16500000000, "payload": {"name": "Alex", "age": 34}, **REFERENCE_POLICY}]
+
+
+def test_the_reference_example_body_passes_the_schema_and_a_mutation_fails() -> None:
+    validate_against("jaicp-add-phones-request", REFERENCE_BODY)
+    validate_against("jaicp-add-phones-request", [{"phone": "16500000000"}])  # field table
+    mutations: list[tuple[str, Any]] = [
+        ("phone", "+16500000000"), ("phone", 0), ("dialerPriority", 7), ("dialerPriority", 0),
+        ("allowedDays", ["Mon"]), ("allowedDays", []), ("maxAttempts", -1),
+        ("retryIntervalInMinutes", 0), ("gmtZone", "05:00"), ("payload", "promo"),
+        ("allowedTime", {"default": [{"localTimeFrom": "10:00"}]}),
+        ("allowedTime", {"monday": [_t("10:00", "11:00")]}),
+        ("allowedTime", {"mon": [_t("10:00", "24:00")]}),
+        ("startDateTime", "2020-03-23"), ("finishDateTime", "20200323T000000Z"),
+        ("phones", "16500000000"),
+    ]
+    for key, value in mutations:
+        with pytest.raises(jsonschema.ValidationError):
+            validate_against("jaicp-add-phones-request", [{**REFERENCE_BODY[0], key: value}])
 
 
 def _t(a: str, b: str) -> dict[str, str]:
