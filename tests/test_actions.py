@@ -15,6 +15,7 @@ import pytest
 
 import leadprep
 from leadprep._actions import ACTIONS, parse_actions_section, parse_param_map
+from leadprep._actions import body as action_body
 from leadprep._config import parse_config
 from leadprep._errors import ConfigError, InputFileError
 from tests.conftest import DATA, SCHEMAS, validate_against
@@ -115,6 +116,16 @@ def test_the_reference_examples_pass() -> None:
         {"campaignId": 1001, "campaignIds": [1001], "paramMap": params}
     )
     assert settings.criteria == {"campaignId": 1001, "campaignIds": [1001]}
+    # The example's own criteria, its empty "listIds": [] included, pass and are sent as given.
+    criteria = REFERENCE_MOVE["campaignLeadSearchCriteria"]
+    settings = parse_actions_section(
+        {k: criteria[k] for k in ("campaignId", "listIds", "campaignIds")} | {"paramMap": params}
+    )
+    assert settings.criteria == {"campaignId": 1001, "listIds": [], "campaignIds": [1001]}
+    sent = action_body(settings.criteria, "externIds", ["7"], params)
+    validate_against("lead-actions-request", sent)
+    # DELETE_LEADS: the body is the externIds alone, exactly the example's.
+    assert action_body({}, "externIds", ["100000", "100001"], None) == REFERENCE_DELETE
     # TOML spellings: a boolean CREATE_COPY_SETTING, a number LIST_ID, TRANSITION, IGNORE,
     # an existing list without LIST_NAME.
     assert parse_param_map(
@@ -170,7 +181,8 @@ def _without(key: str) -> dict[str, Any]:
         ({"paramMap": "CAMPAIGN_ID=1"}, "[actions.paramMap] must be a table"),
         ({"campaignId": "x"}, "campaignId = 'x'"),
         ({"campaignIds": [1, "b"]}, "campaignIds"),
-        ({"campaignIds": []}, "campaignIds"),
+        ({"campaignIds": [0]}, "campaignIds"),
+        ({"listIds": [2**31]}, "listIds"),
         ({"listIds": 5}, "listIds = 5"),
         ({"batch_size": 0}, "batch_size = 0"),
         ({"id_type": "leadId"}, "id_type = 'leadId'"),

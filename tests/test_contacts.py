@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from leadprep._config import parse_config
 from leadprep._errors import ConfigError
+from leadprep._targets._contacts import parse_section
 from tests.conftest import convert_in, validate_against
 
 PLAYBOOK = "123e4567-e89b-12d3-a456-426614174000"
@@ -93,6 +96,21 @@ def test_recall_as_an_array_and_no_launch_at(tmp_path: Path) -> None:
     ({"playbook_id": "not-a-uuid"}, "playbook_id"),
     ({"playbook_id": PLAYBOOK, "launch_at": "March 1st"}, "launch_at"),
     ({"playbook_id": PLAYBOOK, "launch_at": "2025-03-01"}, "launch_at"),
+    # forms datetime.fromisoformat takes but the schema does not
+    ({"playbook_id": PLAYBOOK, "launch_at": "20250301T100000"}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "launch_at": "2025-W09-6T10:00"}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "launch_at": "2025-03-01T10"}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "launch_at": "2025-03-01 10:00:00"}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "launch_at": "2025-02-29T10:00:00"}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "launch_at": 20250301}, "launch_at"),
+    ({"playbook_id": PLAYBOOK, "recall": "[30.5]"}, "recall"),
+    ({"playbook_id": PLAYBOOK, "recall": "[true]"}, "recall"),
+    ({"playbook_id": PLAYBOOK, "recall": "[]"}, "recall"),
+    ({"playbook_id": PLAYBOOK, "recall": 30}, "recall"),
+    ({"playbook_id": "123e4567e89b12d3a456426614174000"}, "playbook_id"),
+    ({"playbook_id": "{123e4567-e89b-12d3-a456-426614174000}"}, "playbook_id"),
+    ({"playbook_id": "123e4567-e89b-12d3-a456-42661417400g"}, "playbook_id"),
+    ({"playbook_id": 123}, "playbook_id"),
     ({"playbook_id": PLAYBOOK, "recall": "[30,-5]"}, "recall"),
     ({"playbook_id": PLAYBOOK, "recall": "30,120"}, "recall"),
     ({"playbook_id": PLAYBOOK, "recall": []}, "recall"),
@@ -105,6 +123,47 @@ def test_a_mutation_of_each_rule_fails_naming_it(table: dict[str, Any], named: s
     with pytest.raises(ConfigError, match="contacts") as info:
         parse_config({"contacts": table})
     assert named in str(info.value)
+
+
+@pytest.mark.parametrize(("value", "sent"), [
+    ("2025-03-01T10:00:00", "2025-03-01T10:00:00"),   # the reference's example
+    ("2025-03-01T10:00", "2025-03-01T10:00"),
+    ("2025-03-01T10:00:00Z", "2025-03-01T10:00:00Z"),
+    ("2025-03-01T10:00:00.250+01:00", "2025-03-01T10:00:00.250+01:00"),
+    (datetime(2025, 3, 1, 10, 0), "2025-03-01T10:00:00"),  # a TOML local date-time
+])
+def test_launch_at_takes_the_extended_iso_forms_and_the_schema_agrees(
+    value: Any, sent: str
+) -> None:
+    body = parse_section({"playbook_id": PLAYBOOK, "launch_at": value})
+    assert body["launch_at"] == sent
+    validate_against("contacts-campaign-request", {**body, "contacts": [{"phone": "+1650"}]})
+
+
+@pytest.mark.parametrize(("value", "sent"), [
+    ("[30,120]", "[30,120]"),                 # the reference's string form, as it is
+    (" [30, 120]\n", "[30,120]"),             # JSON takes it; sent as the reference writes it
+    ("[5]", "[5]"),
+    ([30, 120], [30, 120]),
+])
+def test_recall_is_sent_in_the_references_forms(value: Any, sent: Any) -> None:
+    body = parse_section({"playbook_id": PLAYBOOK, "recall": value})
+    assert body["recall"] == sent
+    validate_against("contacts-campaign-request", {**body, "contacts": [{"phone": "+1650"}]})
+
+
+def test_a_mutated_body_fails_the_schema() -> None:
+    good = {"playbook_id": PLAYBOOK, "contacts": [{"phone": "+16505550100"}],
+            "launch_at": "2025-03-01T10:00:00", "recall": "[30,120]"}
+    validate_against("contacts-campaign-request", good)
+    for bad in ({"playbook_id": "x"}, {"contacts": []}, {"contacts": [{"first_name": "A"}]},
+                {"contacts": [{"phone": "16505550100"}]}, {"launch_at": "2025-03-01T10"},
+                {"recall": " [30]"}, {"recall": [0]}, {"recall": "[]"}):
+        with pytest.raises(jsonschema.ValidationError):
+            validate_against("contacts-campaign-request", {**good, **bad})
+    del good["playbook_id"]
+    with pytest.raises(jsonschema.ValidationError, match="playbook_id"):
+        validate_against("contacts-campaign-request", good)
 
 
 def test_no_section_is_a_config_error_before_any_work(tmp_path: Path) -> None:

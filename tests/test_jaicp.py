@@ -6,9 +6,11 @@ import csv
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import leadprep
@@ -85,6 +87,49 @@ def test_the_reference_examples_pass() -> None:
         {"localTimeFrom": "22:00", "localTimeTo": "06:00"}]}})
 
 
+@pytest.mark.parametrize("value", [
+    "2020-03-23T00:00:00Z", "2020-03-23T00:00", "2020-03-23T00:00:00", "2020-03-23T10:00:00.5Z",
+    "2020-03-23T10:00:00.123456789+05:30", "2020-03-23T10:00-03:00",
+])
+def test_start_and_finish_take_the_extended_iso_forms_and_the_schema_agrees(value: str) -> None:
+    fields = parse_policy({"startDateTime": value, "finishDateTime": value}).fields
+    assert fields["startDateTime"] == fields["finishDateTime"] == value
+    validate_against("jaicp-add-phones-request", [{"phone": "16500000000", "dialerPriority": 5,
+                                                   **fields}])
+
+
+def test_toml_date_times_are_written_in_the_extended_form() -> None:
+    policy = parse_config(tomllib.loads(
+        "[jaicp]\nstartDateTime = 2020-03-23T00:00:00Z\nfinishDateTime = 2020-03-24T08:30:00"
+        "+05:30\n")).targets["jaicp"]
+    fields = parse_policy(policy).fields
+    assert fields["startDateTime"] == "2020-03-23T00:00:00Z"
+    assert fields["finishDateTime"] == "2020-03-24T08:30:00+05:30"
+
+
+# The reference's example request body, as sent ("phone" a number there).
+REFERENCE_BODY: list[dict[str, Any]] = [
+    {"phone": 16500000000, "payload": {"name": "Alex", "age": 34}, **REFERENCE_POLICY}]
+
+
+def test_the_reference_example_body_passes_the_schema_and_a_mutation_fails() -> None:
+    validate_against("jaicp-add-phones-request", REFERENCE_BODY)
+    validate_against("jaicp-add-phones-request", [{"phone": "16500000000"}])  # field table
+    mutations: list[tuple[str, Any]] = [
+        ("phone", "+16500000000"), ("phone", 0), ("dialerPriority", 7), ("dialerPriority", 0),
+        ("allowedDays", ["Mon"]), ("allowedDays", []), ("maxAttempts", -1),
+        ("retryIntervalInMinutes", 0), ("gmtZone", "05:00"), ("payload", "promo"),
+        ("allowedTime", {"default": [{"localTimeFrom": "10:00"}]}),
+        ("allowedTime", {"monday": [_t("10:00", "11:00")]}),
+        ("allowedTime", {"mon": [_t("10:00", "24:00")]}),
+        ("startDateTime", "2020-03-23"), ("finishDateTime", "20200323T000000Z"),
+        ("phones", "16500000000"),
+    ]
+    for key, value in mutations:
+        with pytest.raises(jsonschema.ValidationError):
+            validate_against("jaicp-add-phones-request", [{**REFERENCE_BODY[0], key: value}])
+
+
 def _t(a: str, b: str) -> dict[str, str]:
     return {"localTimeFrom": a, "localTimeTo": b}
 
@@ -110,6 +155,16 @@ def _t(a: str, b: str) -> dict[str, str]:
     ({"maxAttempts": -1}, "maxAttempts"),
     ({"gmtZone": "-5:00"}, "gmtZone"),
     ({"startDateTime": "2020-03-23"}, "startDateTime"),
+    # ISO 8601 forms datetime.fromisoformat takes but the schema (and the reference) do not
+    ({"startDateTime": "20200323T000000Z"}, "startDateTime"),
+    ({"startDateTime": "2020-W13-1T00:00"}, "startDateTime"),
+    ({"startDateTime": "2020-03-23T00"}, "startDateTime"),
+    ({"startDateTime": "2020-03-23t00:00:00Z"}, "startDateTime"),
+    ({"finishDateTime": "2020-03-23T00:00:00+0000"}, "finishDateTime"),
+    ({"finishDateTime": "2020-02-30T00:00:00Z"}, "finishDateTime"),
+    ({"finishDateTime": "2020-03-23T24:00:00Z"}, "finishDateTime"),
+    ({"startDateTime": "2020-03-23T00:00:00Z", "finishDateTime": "2020-03-24T00:00:00"},
+     "both have a UTC offset"),
     ({"startDateTime": "2020-03-24T00:00:00Z", "finishDateTime": "2020-03-23T00:00:00Z"},
      "finishDateTime"),
     ({"maxAttemps": 1}, "did you mean 'maxAttempts'"),
@@ -258,6 +313,36 @@ def test_the_cli_writes_jaicp_and_a_bad_section_exits_2_naming_the_key(tmp_path:
     assert "[jaicp] maxAttempts = -2" in done.stderr
     done = subprocess.run([*cli[:-1], "nope"], capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "jaicp" in done.stderr
+
+
+def test_the_cli_on_a_file_of_bad_rows_names_the_jaicp_directory_and_writes_no_body(
+    tmp_path: Path,
+) -> None:
+    src = tmp_path / "leads.csv"
+    src.write_text(HEADER + ",4155550102,,,gold\nB2,12,,,gold\n", encoding="utf-8")
+    (tmp_path / "leadprep.toml").write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    cli = [sys.executable, "-m", "leadprep", "convert", str(src), "--config",
+           str(tmp_path / "leadprep.toml"), "--out", str(out), "--format", "jaicp"]
+    done = subprocess.run(cli, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"0 request bodies in {out / 'jaicp'};" in done.stdout
+    assert list((out / "jaicp").iterdir()) == []
+    with (out / "rejects.csv").open(encoding="utf-8") as handle:
+        assert [(r["_row"], r["_reasons"]) for r in csv.DictReader(handle)] == [
+            ("1", "MISSING_EXTERN_ID"), ("2", "INVALID_PRIMARY_PHONE")]
+
+
+def test_an_invalid_row_zone_without_a_section_zone_says_the_entry_goes_without(
+    tmp_path: Path,
+) -> None:
+    out = _convert(tmp_path, CONFIG.replace('gmtZone = "-05:00"\n', ""),
+                   ["A3,212-555-0199,Mars/Base,,gold"])
+    assert "gmtZone" not in _entries(out)[0]
+    with (out / "warnings.csv").open(encoding="utf-8") as handle:
+        (warning,) = csv.DictReader(handle)
+    assert warning["_code"] == "INVALID_GMT_ZONE"
+    assert warning["_message"].endswith("dropped, the entry is sent without gmtZone")
 
 
 def test_a_missing_override_column_is_a_config_error(tmp_path: Path) -> None:

@@ -171,8 +171,10 @@ def parse_actions_section(table: Mapping[str, Any]) -> ActionsSettings:
             continue
         raw = table[key]
         ids = [_api_id(v) for v in raw] if isinstance(raw, list) else [None]
-        if not ids or any(i is None for i in ids):
-            raise _fail(key, raw, "must be a non-empty list of IDs (positive whole numbers)")
+        # An empty list is sent as the reference's MOVE_TO_CAMPAIGN example sends
+        # "listIds": []: no narrowing by it.
+        if any(i is None for i in ids):
+            raise _fail(key, raw, "must be a list of IDs (positive whole numbers), e.g. [1001]")
         criteria[key] = ids
     param_map = None
     if "paramMap" in table:

@@ -50,9 +50,12 @@ def _counts_table(summary: dict[str, Any]) -> Table:
 
 
 def _bodies_dir(summary: dict[str, Any]) -> str:
-    """Where the target's request bodies are: the directory of the first output listed."""
-    first = str(summary.get("outputs", ["batches/"])[0])
-    return first.split("/")[0] if "/" in first else "batches"
+    """Where the target's request bodies are: the directory its registry entry owns (a run
+    with no body lists none under it, and must not be pointed at batches/)."""
+    from leadprep._targets import TARGETS
+
+    target = TARGETS.get(str(summary.get("format", "leadloader")))
+    return target.outputs[0] if target is not None and target.outputs else "batches"
 
 
 def show_summary(result: ConvertResult, out: Path, report: Path | None) -> None:

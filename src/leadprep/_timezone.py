@@ -21,8 +21,10 @@ types are polars regex matches per calling code: no Python call per number.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 import polars as pl
@@ -375,3 +377,28 @@ def zones_text(zones: pl.Expr, shown: int = 3) -> pl.Expr:
     return pl.concat_str(
         [zones.list.len().cast(pl.String), pl.lit(" time zones ("), head, more, pl.lit(")")]
     )
+
+
+# --- date-times --------------------------------------------------------------------------
+
+# The ISO 8601 date-times of the reference documents ("2020-03-23T00:00:00Z",
+# "2025-03-01T10:00:00"): the extended calendar date, 'T', hh:mm[:ss[.fraction]], then Z, an
+# offset ±hh:mm, or nothing. datetime.fromisoformat alone also takes week dates
+# ("2025-W09-6T10:00"), the basic format ("20250301T100000"), an hour alone ("2025-03-01T10")
+# and a lower-case 't', none of which the schemas (or a strict server) take.
+_ISO_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
+ISO_DATE_TIME_FORM = "YYYY-MM-DDThh:mm[:ss[.fff]] with an optional Z or ±hh:mm"
+
+
+def iso_date_time(value: str) -> datetime | None:
+    """The date-time `value` spells in that form (checked for a real day and time of day);
+    None for anything else."""
+    if not _ISO_DATE_TIME.fullmatch(value):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:  # month 13, February 30, hour 24, ...
+        return None

@@ -38,7 +38,13 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._timezone import iana_zones, phone_time_zones, single_zone
+from leadprep._timezone import (
+    ISO_DATE_TIME_FORM,
+    iana_zones,
+    iso_date_time,
+    phone_time_zones,
+    single_zone,
+)
 from leadprep._transform import WARNING_SCHEMA, Leads, ambiguous_zone_warnings
 
 CONTACTS_DIR = "contacts"
@@ -59,7 +65,9 @@ def _fail(key: str, value: Any, problem: str) -> ConfigError:
 
 
 def check_recall(value: Any) -> Any:
-    """`recall`: "[30,120]" or [30, 120]: a non-empty array of positive whole minutes."""
+    """`recall`: "[30,120]" or [30, 120]: a non-empty array of positive whole minutes. The
+    string form is sent as the reference writes it, "[30,120]" (JSON would also take
+    " [30, 120]\n", which the schema's string form does not)."""
     minutes = value
     if isinstance(value, str):
         try:
@@ -71,6 +79,8 @@ def check_recall(value: Any) -> Any:
             isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in minutes):
         raise _fail("recall", value, 'must be a non-empty array of positive minutes, as '
                     '"[30,120]" or [30, 120]')
+    if isinstance(value, str):
+        return "[" + ",".join(str(m) for m in minutes) + "]"
     return value
 
 
@@ -92,15 +102,11 @@ def parse_section(table: Mapping[str, Any]) -> dict[str, Any]:
     body: dict[str, Any] = {"playbook_id": playbook}
     if "launch_at" in table:
         launch = table["launch_at"]
-        if isinstance(launch, datetime):
+        if isinstance(launch, datetime):  # a TOML date-time
             launch = launch.isoformat()
-        try:
-            ok = isinstance(launch, str) and "T" in launch and bool(datetime.fromisoformat(launch))
-        except ValueError:
-            ok = False
-        if not ok:
-            raise _fail("launch_at", table["launch_at"], 'must be an ISO 8601 date-time such as '
-                        '"2025-03-01T10:00:00"')
+        if not isinstance(launch, str) or iso_date_time(launch) is None:
+            raise _fail("launch_at", table["launch_at"], "must be an ISO 8601 date-time such as "
+                        f'"2025-03-01T10:00:00" ({ISO_DATE_TIME_FORM})')
         body["launch_at"] = launch
     if "recall" in table:
         body["recall"] = check_recall(table["recall"])

@@ -43,7 +43,13 @@ from leadprep._errors import ConfigError
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._timezone import iana_zones, phone_time_zones, single_zone
+from leadprep._timezone import (
+    ISO_DATE_TIME_FORM,
+    iana_zones,
+    iso_date_time,
+    phone_time_zones,
+    single_zone,
+)
 from leadprep._transform import WARNING_SCHEMA, Leads, ambiguous_zone_warnings
 
 JAICP_DIR = "jaicp"
@@ -174,17 +180,12 @@ def _check_keys(where: str, table: Mapping[str, Any], allowed: tuple[str, ...]) 
 
 
 def _date_time(key: str, value: Any) -> tuple[str, datetime]:
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z"), value
-    if not isinstance(value, str):
-        raise _fail(key, value, 'must be an ISO 8601 date-time, e.g. "2020-03-23T00:00:00Z"')
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise _fail(key, value, 'is not an ISO 8601 date-time, e.g. "2020-03-23T00:00:00Z"'
-                    ) from None
-    if "T" not in value:
-        raise _fail(key, value, 'needs a time too, e.g. "2020-03-23T00:00:00Z"')
+    if isinstance(value, datetime):  # a TOML date-time
+        value = value.isoformat().replace("+00:00", "Z")
+    parsed = iso_date_time(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise _fail(key, value, 'is not an ISO 8601 date-time such as "2020-03-23T00:00:00Z" '
+                    f"({ISO_DATE_TIME_FORM})")
     return value, parsed
 
 
@@ -373,10 +374,11 @@ def _overrides(
         valid = [v for v in given.to_list() if gmt_zone_problem(v) is None]
         ok = pl.col("gmtZone").is_in(valid)
         bad = values.filter(pl.col("gmtZone").is_not_null() & ~ok)
+        then = (f"[{SECTION}] gmtZone applies" if "gmtZone" in policy.fields
+                else "the entry is sent without gmtZone")
         warnings.append(_warnings(bad, "gmtZone", WarningCode.INVALID_GMT_ZONE,
                                   "not a gmtZone the API takes (Z, an offset such as -05:00, or "
-                                  "an IANA ID such as America/New_York); dropped, "
-                                  f"[{SECTION}] gmtZone applies"))
+                                  f"an IANA ID such as America/New_York); dropped, {then}"))
         zone = pl.when(ok).then(pl.col("gmtZone")).otherwise(zone)
     priority = pl.lit(policy.priority, pl.Int64)
     if "dialerPriority" in values.columns:
