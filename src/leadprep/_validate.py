@@ -82,7 +82,8 @@ class KeptPhones:
     """For a file validated block by block: the primary phones earlier blocks kept, each with
     the row that has it, so that a later row with one is the duplicate it is in the whole file.
     A single number is held as a 64-bit number (the digits of its E.164 form), 16 bytes a
-    phone; a pipe list of a SIMPLE campaign, which is its key as a whole, as text. Each store
+    phone; a pipe list of a SIMPLE campaign, which is its key as a whole, as text
+    (number_keys). Each store
     is sorted: a block's phones are looked up by binary search and its new ones merged in, so
     no block pays for a hash table of every phone before it."""
 
@@ -93,11 +94,9 @@ class KeptPhones:
     def repeats(self, keyed: pl.DataFrame, local: pl.DataFrame) -> pl.DataFrame:
         """`local` (repeats within the block) with the rows repeating an earlier block's phone
         pointed at that block's row; the block's new phones are kept."""
-        is_list = pl.col("_key").str.contains("|", literal=True)
-        numbers = keyed.filter(~is_list).with_columns(pl.col("_key").str.slice(1)
-                                                      .cast(pl.UInt64))
+        numbers, texts = number_keys(keyed)
         earlier_numbers, self.numbers = _seen_before(self.numbers, numbers)
-        earlier_lists, self.lists = _seen_before(self.lists, keyed.filter(is_list))
+        earlier_lists, self.lists = _seen_before(self.lists, texts)
         earlier = pl.concat([earlier_numbers, earlier_lists])
         is_earlier = pl.col("_row").is_in(earlier["_row"].implode())
         return pl.concat([earlier, local.filter(~is_earlier)]).sort("_row")
@@ -286,8 +285,9 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
 
 def _mark_duplicates(frame: pl.DataFrame, kept: KeptPhones | None) -> pl.DataFrame:
     """REMOVE_FROM_LIST: the first clean row with a phone is kept, later ones are rejected."""
-    clean = frame.filter(pl.col("_reasons").list.len() == 0, pl.col("_primary_e164").is_not_null())
-    keyed = clean.select("_row", _key="_primary_e164")
+    keyed = frame.lazy().filter(
+        pl.col("_reasons").list.len() == 0, pl.col("_primary_e164").is_not_null()
+    ).select("_row", _key="_primary_e164").collect()
     repeats = _repeats(keyed)
     if kept is not None:
         repeats = kept.repeats(keyed, repeats)
@@ -302,13 +302,33 @@ def _mark_duplicates(frame: pl.DataFrame, kept: KeptPhones | None) -> pl.DataFra
 
 
 def _repeats(keyed: pl.DataFrame) -> pl.DataFrame:
-    """`_row` and `_first_row` of each row whose `_key` an earlier row (by `_row`) has; the
-    first row of each repeated key is looked up among the rows holding a repeated key only."""
-    keyed = keyed.sort("_row")
-    repeated = keyed.filter(~pl.col("_key").is_first_distinct())["_key"]
-    suspects = keyed.filter(pl.col("_key").is_in(repeated.implode()))
-    return suspects.with_columns(_first_row=pl.col("_row").first().over("_key")).filter(
-        pl.col("_row") != pl.col("_first_row")).select("_row", "_first_row")
+    """`_row` and `_first_row` of each row whose `_key` an earlier row (by `_row`) has."""
+    numbers, texts = number_keys(keyed.sort("_row"))
+    return pl.concat([_sorted_repeats(numbers), _sorted_repeats(texts)]).sort("_row")
+
+
+def _sorted_repeats(keyed: pl.DataFrame) -> pl.DataFrame:
+    """_repeats for rows in `_row` order: a stable sort by key brings each key's rows
+    together, first row first, so a row repeats its key exactly when the row before it has
+    the same key. (A sort of 64-bit keys is a third of the cost of hashing the text.)"""
+    by_key = keyed.sort("_key", maintain_order=True)
+    same = (pl.col("_key") == pl.col("_key").shift(1)).fill_null(False)
+    return by_key.with_columns(
+        _first_row=pl.when(same).then(None).otherwise(pl.col("_row")).forward_fill()
+    ).filter(same).select("_row", "_first_row")
+
+
+def number_keys(keyed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows of `keyed` whose `_key` is one E.164 number, keyed by the 64-bit number of its
+    digits (one to one: they never start with 0), and the others, keyed by text (a SIMPLE
+    campaign's pipe lists; a number too long for 64 bits)."""
+    digits = pl.col("_key").str.strip_prefix("+")
+    number = pl.when(pl.col("_key").str.starts_with("+") & ~digits.str.starts_with("0")).then(
+        digits.cast(pl.UInt64, strict=False))
+    split = keyed.with_columns(_number=number)
+    is_number = pl.col("_number").is_not_null()
+    return (split.filter(is_number).select("_row", _key="_number"),
+            split.filter(~is_number).select("_row", "_key"))
 
 
 def _messages(config: Config, mapped: MappedFrame, columns: list[str]) -> pl.Expr:
