@@ -126,7 +126,8 @@ def validate(
     """Check every row; return the frame with its reason codes. `kept`: the phones of the
     file's earlier blocks, when it is validated block by block."""
     canonical_leads().validate(mapped.frame.head(0))
-    frame = _trim(mapped.frame)
+    frame = _trim(mapped.frame).with_columns(
+        _piped=pl.col("leadPhone").str.contains("|", literal=True).fill_null(False))
     frame = _attach(frame, _primary_phones(frame, config))
     frame = _infer_lead_timezone(frame, config)
     rules = _rules(config, frame.columns)
@@ -162,12 +163,14 @@ def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
     split) are done row-wise; only pipe lists pay for the explode and group-by."""
     account = config.account
     phone = pl.col("leadPhone")
-    piped = phone.str.contains("|", literal=True).fill_null(False)
-    split = piped & pl.lit(not config.single_primary_required)
-    single = frame.filter(~split & phone.is_not_null()).select("_row", _part=phone)
-    multi = frame.filter(split).select("_row", _part=phone.str.split("|")).explode("_part")
-    multi = multi.with_columns(pl.col("_part").str.strip_chars()).filter(
-        pl.col("_part").is_not_null() & (pl.col("_part") != ""))
+    split = pl.lit(False) if config.single_primary_required else pl.col("_piped")
+    source = frame.lazy().select("_row", "leadPhone", "_piped")
+    single, multi = pl.collect_all([
+        source.filter(~split & phone.is_not_null()).select("_row", _part=phone),
+        source.filter(split).select("_row", _part=phone.str.split("|")).explode("_part")
+        .with_columns(pl.col("_part").str.strip_chars())
+        .filter(pl.col("_part").is_not_null() & (pl.col("_part") != "")),
+    ])
     parts = pl.concat([single, multi])
     phones = normalize(parts["_part"], account.default_region, account.phone_policy)
     parts = pl.concat([parts, phones], how="horizontal").with_columns(
@@ -250,8 +253,7 @@ def _infer_lead_timezone(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
 def _rules(config: Config, columns: list[str]) -> dict[RejectCode, pl.Expr]:
     """Reason code -> expression that is true for rows passing the rule."""
     has_phone = pl.col("leadPhone").is_not_null() & (pl.col("_parts").fill_null(0) > 0)
-    pipe = pl.col("leadPhone").str.contains("|", literal=True).fill_null(False)
-    pipe_rejected = pipe if config.single_primary_required else pl.lit(False)
+    pipe_rejected = pl.col("_piped") if config.single_primary_required else pl.lit(False)
     no_ok_part = has_phone & ~pipe_rejected & (pl.col("_ok_parts") == 0)
     non_nanp = pl.col("_non_nanp").fill_null(False)
     rules = {
