@@ -147,21 +147,14 @@ def _phone_to_e164(
     """E.164 when valid (`phones`: normalize's answers for the column); else null and a
     warning. A pipe list is never split here."""
     raw = pl.col("_value")
-    piped = raw.str.contains("|", literal=True) & pl.lit(pipe_code is not None)
+    piped = (raw.str.contains("|", literal=True).fill_null(False) if pipe_code is not None
+             else pl.lit(False))
     table = pl.concat(
         [rows.select("_row", pl.col(column).alias("_value")), phones], how="horizontal"
-    ).with_columns(
-        _status=pl.when(raw.is_null())
-        .then(pl.lit("empty"))
-        .when(piped)
-        .then(pl.lit("pipe"))
-        .when(pl.col("accepted"))
-        .then(pl.lit("ok"))
-        .otherwise(pl.lit("invalid"))
-    )
-    values = table.select(
-        pl.when(pl.col("_status") == "ok").then(pl.col("e164")).alias(target)
-    ).to_series()
+    ).with_columns(_piped=piped)
+    # A value is dropped when it is a pipe list or not accepted (every value has an answer).
+    ok = raw.is_not_null() & ~pl.col("_piped") & pl.col("accepted")
+    values = table.select(pl.when(ok).then(pl.col("e164")).alias(target)).to_series()
     invalid = format_text(
         "{} '{}' is not a valid phone number ({}); the value was dropped",
         pl.lit(target), raw, pl.col("reason").fill_null("invalid"),
@@ -170,23 +163,25 @@ def _phone_to_e164(
         "{} '{}' holds several numbers; it takes one, so the value was dropped",
         pl.lit(target), raw,
     )
-    warned = table.filter(pl.col("_status").is_in(["pipe", "invalid"])).select(
+    warned = table.filter(raw.is_not_null() & ~ok).select(
         "_row",
-        pl.when(pl.col("_status") == "pipe")
+        pl.when(pl.col("_piped"))
         .then(pl.lit(pipe_code.value if pipe_code else None))
         .otherwise(pl.lit(invalid_code.value))
         .alias("_code"),
         pl.lit(source).alias("_field"),
         pl.col("_value"),
-        pl.when(pl.col("_status") == "pipe").then(several).otherwise(invalid).alias("_message"),
+        pl.when(pl.col("_piped")).then(several).otherwise(invalid).alias("_message"),
     )
     return values, warned.cast(pl.Schema(WARNING_SCHEMA))
 
 
 def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataFrame]:
-    ok = pl.col("email").str.contains(_EMAIL)
-    values = rows.select(pl.when(ok).then(pl.col("email")).alias("email")).to_series()
-    warned = rows.filter(pl.col("email").is_not_null() & ~ok).select(
+    # The regex once: it is most of the cost.
+    checked = rows.select("_row", "email", _ok=pl.col("email").str.contains(_EMAIL))
+    ok = pl.col("_ok")
+    values = checked.select(pl.when(ok).then(pl.col("email")).alias("email")).to_series()
+    warned = checked.filter(pl.col("email").is_not_null() & ~ok).select(
         "_row",
         pl.lit(WarningCode.INVALID_EMAIL.value).alias("_code"),
         pl.lit(_header(mapped, "email")).alias("_field"),
