@@ -7,18 +7,23 @@ target, and publishes the names the target lists in `outputs` atomically.
 
 from __future__ import annotations
 
+import importlib
+
 from leadprep._errors import ConfigError
 from leadprep._targets._base import EmitInput, Target, Written
-from leadprep._targets._contacts import ContactsTarget
-from leadprep._targets._jaicp import JaicpTarget
-from leadprep._targets._leadloader import LeadloaderTarget
-from leadprep._targets._process import ProcessTarget
+
+
+def _target(module: str, name: str) -> Target:
+    """An instance of class `name` of module leadprep._targets.`module`."""
+    target: Target = getattr(importlib.import_module(f"leadprep._targets.{module}"), name)()
+    return target
+
 
 TARGETS: dict[str, Target] = {
-    "leadloader": LeadloaderTarget(),
-    "process": ProcessTarget(),
-    "jaicp": JaicpTarget(),
-    "contacts": ContactsTarget(),
+    "leadloader": _target("_leadloader", "LeadloaderTarget"),
+    "process": _target("_process", "ProcessTarget"),
+    "jaicp": _target("_jaicp", "JaicpTarget"),
+    "contacts": _target("_contacts", "ContactsTarget"),
 }
 
 
