@@ -21,6 +21,17 @@ def validate_against(schema_name: str, document: Any) -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
 
 
+def bodies_in(directory: Path, pattern: str, schema_name: str) -> list[Any]:
+    """The JSON request bodies in `directory` matching `pattern`, in name order, each checked
+    against its schema."""
+    bodies = []
+    for path in sorted(directory.glob(pattern)):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        validate_against(schema_name, body)
+        bodies.append(body)
+    return bodies
+
+
 def convert_in(tmp_path: Path, csv_text: str, config_text: str, output_format: str) -> Path:
     """Write the lead file and the config under tmp_path, convert; the output directory."""
     import leadprep

@@ -18,7 +18,7 @@ from leadprep._actions import ACTIONS, parse_actions_section, parse_param_map
 from leadprep._actions import body as action_body
 from leadprep._config import parse_config
 from leadprep._errors import ConfigError, InputFileError
-from tests.conftest import DATA, SCHEMAS, validate_against
+from tests.conftest import DATA, SCHEMAS, bodies_in, validate_against
 
 HERE = DATA / "actions"
 MOVE_CONFIG = HERE / "move.toml"
@@ -55,12 +55,7 @@ REFERENCE_EMAIL: dict[str, Any] = {
 
 
 def _bodies(out: Path) -> list[dict[str, Any]]:
-    bodies = []
-    for path in sorted((out / "actions").glob("*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
-        validate_against("lead-actions-request", body)
-        bodies.append(body)
-    return bodies
+    return bodies_in(out / "actions", "*.json", "lead-actions-request")
 
 
 def _csv(path: Path) -> list[dict[str, str]]:

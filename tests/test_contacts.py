@@ -14,7 +14,7 @@ import pytest
 from leadprep._config import parse_config
 from leadprep._errors import ConfigError
 from leadprep._targets._contacts import parse_section
-from tests.conftest import convert_in, validate_against
+from tests.conftest import bodies_in, convert_in, validate_against
 
 PLAYBOOK = "123e4567-e89b-12d3-a456-426614174000"
 HEADER = "id,phone,first,last,mail,org,tz,src,note,seg\n"
@@ -53,12 +53,7 @@ def _convert(tmp_path: Path, config: str = CONFIG, rows: list[str] = ROWS) -> Pa
 
 
 def _bodies(out: Path) -> list[dict[str, Any]]:
-    bodies = []
-    for path in sorted((out / "contacts").glob("campaign-*.json")):
-        body = json.loads(path.read_text(encoding="utf-8"))
-        validate_against("contacts-campaign-request", body)
-        bodies.append(body)
-    return bodies
+    return bodies_in(out / "contacts", "campaign-*.json", "contacts-campaign-request")
 
 
 def test_round_trip_real_outputs_against_the_schema(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 
 import polars as pl
 
-from leadprep._codes import FileErrorCode, RejectCode, WarningCode
+from leadprep._codes import FileErrorCode, RejectCode, WarningCode, sorted_counts
 from leadprep._config import ColumnRef, Config, load_config
 from leadprep._emit import staged_outputs, write_json, write_rejects, write_warnings
 from leadprep._errors import ConfigError, InputFileError, LeadprepError, StageError
@@ -35,7 +35,7 @@ from leadprep._exprs import format_text
 from leadprep._map import _Resolver
 from leadprep._parse import column_name
 from leadprep._phone import normalize
-from leadprep._read import ReadOptions, ReadResult, read
+from leadprep._read import ReadOptions, ReadResult, detection_summary, read
 from leadprep._transform import WARNING_SCHEMA
 
 ACTIONS_DIR = "actions"
@@ -625,22 +625,12 @@ def _rejected(read_result: ReadResult, checked: pl.DataFrame) -> pl.DataFrame:
 
 def _counts(codes: pl.Series) -> dict[str, int]:
     table = codes.drop_nulls().value_counts(name="n")
-    pairs = [(str(code), int(n)) for code, n in table.iter_rows()]
-    return dict(sorted(pairs, key=lambda item: (-item[1], item[0])))
+    return sorted_counts({str(code): int(n) for code, n in table.iter_rows()})
 
 
 def _summary(result: ActionsResult, id_column: str) -> dict[str, Any]:
-    detection = result.read.detection
     return {
-        "input": result.read.path,
-        "encoding": detection.encoding,
-        "encoding_confidence": detection.encoding_confidence,
-        "encoding_source": detection.encoding_source,
-        "delimiter": detection.delimiter,
-        "quote_char": detection.quote_char,
-        "line_ending": detection.line_ending,
-        "header": detection.header,
-        "skipped_lines": list(detection.skipped_lines),
+        **detection_summary(result.read.path, result.read.detection),
         "rows_read": result.read.rows_read,
         "accepted": result.read.rows_read - result.rejects.height,
         "rejected": result.rejects.height,

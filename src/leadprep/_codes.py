@@ -6,6 +6,7 @@ summary.json and error messages, and never change meaning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -116,3 +117,9 @@ WARNING_DESCRIPTIONS: dict[WarningCode, str] = {
     WarningCode.DUPLICATE_ACTION_ID: "actions: the same id came on an earlier row; it is sent "
     "once",
 }
+
+
+def sorted_counts(counts: Mapping[str, int]) -> dict[str, int]:
+    """Codes and their counts for summary.json: most frequent first, ties by code, so that a
+    re-run writes the same bytes."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from leadprep._codes import sorted_counts
 from leadprep._config import Config, load_config
 from leadprep._coverage import coverage_summary, phone_patterns
 from leadprep._emit import EmitInfo, StreamedEmit, emit
@@ -24,6 +25,7 @@ from leadprep._read import (
     NotStreamable,
     ReadOptions,
     ReadResult,
+    detection_summary,
     read,
 )
 from leadprep._sniff import LineEnding
@@ -296,30 +298,17 @@ def _summary(
     return _summary_of(read_result.path, read_result.detection, totals, config, output_format)
 
 
-def _sorted_counts(counts: Counter[str]) -> dict[str, int]:
-    """Most frequent first; ties by code, so that a re-run writes the same bytes."""
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
 def _summary_of(
     path: str, detection: Detection, totals: _Totals, config: Config,
     output_format: OutputFormat,
 ) -> dict[str, Any]:
     return {
-        "input": path,
-        "encoding": detection.encoding,
-        "encoding_confidence": detection.encoding_confidence,
-        "encoding_source": detection.encoding_source,
-        "delimiter": detection.delimiter,
-        "quote_char": detection.quote_char,
-        "line_ending": detection.line_ending,
-        "header": detection.header,
-        "skipped_lines": list(detection.skipped_lines),
+        **detection_summary(path, detection),
         "rows_read": totals.rows_read,
         "accepted": totals.accepted,
         "rejected": totals.rejected,
-        "reasons": _sorted_counts(totals.reasons),
-        "warnings": _sorted_counts(totals.warnings),
+        "reasons": sorted_counts(totals.reasons),
+        "warnings": sorted_counts(totals.warnings),
         "format": output_format,
         "batch_size": config.load.batch_size,
         "batches": 0,

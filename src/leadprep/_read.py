@@ -113,6 +113,21 @@ class ReadResult:
         }
 
 
+def detection_summary(path: str, detection: Detection) -> dict[str, Any]:
+    """summary.json's first keys: the input and what the reader found in it."""
+    return {
+        "input": path,
+        "encoding": detection.encoding,
+        "encoding_confidence": detection.encoding_confidence,
+        "encoding_source": detection.encoding_source,
+        "delimiter": detection.delimiter,
+        "quote_char": detection.quote_char,
+        "line_ending": detection.line_ending,
+        "header": detection.header,
+        "skipped_lines": list(detection.skipped_lines),
+    }
+
+
 def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     """Read a delimited lead file: detect, decode, parse, and check every record's shape."""
     options = options or ReadOptions()
