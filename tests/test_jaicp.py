@@ -115,10 +115,13 @@ REFERENCE_BODY: list[dict[str, Any]] = [
 def test_the_reference_example_body_passes_the_schema_and_a_mutation_fails() -> None:
     validate_against("jaicp-add-phones-request", REFERENCE_BODY)
     validate_against("jaicp-add-phones-request", [{"phone": "16500000000"}])  # field table
+    # No bound in the reference for the pause between attempts but its sign.
+    validate_against("jaicp-add-phones-request",
+                     [{"phone": "16500000000", "retryIntervalInMinutes": 0}])
     mutations: list[tuple[str, Any]] = [
         ("phone", "+16500000000"), ("phone", 0), ("dialerPriority", 7), ("dialerPriority", 0),
         ("allowedDays", ["Mon"]), ("allowedDays", []), ("maxAttempts", -1),
-        ("retryIntervalInMinutes", 0), ("gmtZone", "05:00"), ("payload", "promo"),
+        ("retryIntervalInMinutes", -1), ("gmtZone", "05:00"), ("payload", "promo"),
         ("allowedTime", {"default": [{"localTimeFrom": "10:00"}]}),
         ("allowedTime", {"monday": [_t("10:00", "11:00")]}),
         ("allowedTime", {"mon": [_t("10:00", "24:00")]}),
@@ -151,7 +154,8 @@ def _t(a: str, b: str) -> dict[str, str]:
     ({"dialerPriority": 7}, "dialerPriority = 7"),
     ({"dialerPriority": 0}, "dialerPriority = 0"),
     ({"dialerPriority": "2"}, "dialerPriority"),
-    ({"retryIntervalInMinutes": 0}, "retryIntervalInMinutes"),
+    ({"retryIntervalInMinutes": -1}, "retryIntervalInMinutes"),
+    ({"retryIntervalInMinutes": 1.5}, "retryIntervalInMinutes"),
     ({"maxAttempts": -1}, "maxAttempts"),
     ({"gmtZone": "-5:00"}, "gmtZone"),
     ({"startDateTime": "2020-03-23"}, "startDateTime"),

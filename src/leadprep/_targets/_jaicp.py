@@ -233,8 +233,9 @@ def parse_policy(table: Mapping[str, Any]) -> JaicpPolicy:
         _check_keys("allowedTime", allowed, (*DAYS, "default"))
         out["allowedTime"] = {k: check_intervals(k, v) for k, v in allowed.items()}
     if "retryIntervalInMinutes" in table:
+        # A pause: the reference gives no bound, and none below zero makes sense.
         out["retryIntervalInMinutes"] = _count("retryIntervalInMinutes",
-                                               table["retryIntervalInMinutes"], 1)
+                                               table["retryIntervalInMinutes"], 0)
     if "maxAttempts" in table:
         out["maxAttempts"] = _count("maxAttempts", table["maxAttempts"], 0)
     if "gmtZone" in table:
