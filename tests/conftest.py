@@ -13,6 +13,22 @@ SAMPLE = REPO / "sample_data"
 DATA = Path(__file__).resolve().parent / "data"
 # shared/ sits beside the checkout (../shared); CI clones main with shared/ beside it.
 CONFORMANCE = REPO.parent / "shared" / "conformance"
+# The smallest config the CLI tests start from (and mutate): a STRATEGIC campaign with one
+# persona phone, for a file with Customer ID, Phone and Mobile columns.
+STRATEGIC_CONFIG = """
+[account]
+default_region = "US"
+[[account.personas]]
+phone_id = 2
+label = "Mobile Phone"
+[campaign]
+calling_configuration = "STRATEGIC"
+[mapping.columns]
+EXTERN_ID = "Customer ID"
+LEAD_PHONE = "Phone"
+[mapping.additional_phones]
+2 = "Mobile"
+"""
 
 
 def validate_against(schema_name: str, document: Any) -> None:

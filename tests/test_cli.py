@@ -9,23 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, STRATEGIC_CONFIG
 
 HEADER = "Customer ID,Phone,Mobile,Name\n1,4155550100,4155550101,Ada\n"
-GOOD = """
-[account]
-default_region = "US"
-[[account.personas]]
-phone_id = 2
-label = "Mobile Phone"
-[campaign]
-calling_configuration = "STRATEGIC"
-[mapping.columns]
-EXTERN_ID = "Customer ID"
-LEAD_PHONE = "Phone"
-[mapping.additional_phones]
-2 = "Mobile"
-"""
+GOOD = STRATEGIC_CONFIG
 
 
 def leadprep(*args: str | Path) -> subprocess.CompletedProcess[str]:

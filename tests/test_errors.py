@@ -16,21 +16,9 @@ import pytest
 
 from leadprep import FileErrorCode, StageError
 from leadprep._cli import main
+from tests.conftest import STRATEGIC_CONFIG
 
-CONFIG = """
-[account]
-default_region = "US"
-[[account.personas]]
-phone_id = 2
-label = "Mobile Phone"
-[campaign]
-calling_configuration = "STRATEGIC"
-[mapping.columns]
-EXTERN_ID = "Customer ID"
-LEAD_PHONE = "Phone"
-[mapping.additional_phones]
-2 = "Mobile"
-"""
+CONFIG = STRATEGIC_CONFIG
 LEADS = "Customer ID,Phone,Mobile,Name\n1,4155550100,4155550101,Ada\n2,4155550102,,Bob\n"
 
 
