@@ -36,6 +36,9 @@ def main() -> None:
     import leadprep
 
     convert = leadprep.convert  # public names load on first use: count it as import time
+    from leadprep._validate import import_pandera_lean
+
+    import_pandera_lean()  # as the CLI does
     import_seconds = time.perf_counter() - t0
     rss_at_stage_start: dict[str, float] = {"start": peak_rss_mb()}
 

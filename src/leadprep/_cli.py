@@ -30,6 +30,7 @@ from leadprep._pipeline import ProgressCallback, convert
 from leadprep._preview import preview
 from leadprep._read import ReadOptions
 from leadprep._report_data import write_report
+from leadprep._validate import import_pandera_lean
 
 app = typer.Typer(
     name="leadprep",
@@ -298,6 +299,7 @@ def run() -> NoReturn:
     """The console script and `python -m leadprep`: main(), then out at once. Every output is
     written and closed by then; Python's own teardown would only free, object by object, what
     the run built (a third of a second after a million-row file)."""
+    import_pandera_lean()
     try:
         main()
         code = 0
