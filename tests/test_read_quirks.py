@@ -126,9 +126,9 @@ def test_quirk(sidecar: Path) -> None:
         assert result.rows_read == len(records) - header_records, "rows_read vs csv module"
 
 
-# The reader counts fields without splitting every line: polars refuses a long line, and a
-# body read in place must have exactly (width - 1) delimiters per line outside quotes. These
-# files are built to slip past a count that forgot one of those.
+# The reader counts fields without splitting every line: polars refuses a long line and pads a
+# short one with empty fields, so only lines whose last field comes out empty are counted.
+# These files are built to slip past a count that forgot one of those.
 def _codes_by_row(tmp_path: Path, text: str) -> dict[int, list[str]]:
     path = tmp_path / "leads.csv"
     path.write_text(text, encoding="utf-8", newline="")
@@ -145,6 +145,12 @@ def test_a_short_row_is_caught_when_a_quoted_comma_evens_out_the_delimiter_count
 def test_a_short_and_a_long_row_that_even_out_are_both_caught(tmp_path: Path) -> None:
     text = "a,b,c\n1,2,3\n4,5\n6,7,8,9\n"
     assert _codes_by_row(tmp_path, text) == {2: ["TOO_FEW_FIELDS"], 3: ["TOO_MANY_FIELDS"]}
+
+
+def test_a_short_row_is_caught_among_full_rows_whose_last_field_is_empty(
+        tmp_path: Path) -> None:
+    text = 'a,b,c\n1,2,\n3,"4,5",\n6,"7,8"\n9,,\nx,,\n10,""\n'
+    assert _codes_by_row(tmp_path, text) == {3: ["TOO_FEW_FIELDS"], 6: ["TOO_FEW_FIELDS"]}
 
 
 def test_a_short_row_deep_in_a_large_crlf_file_is_the_only_reject(tmp_path: Path) -> None:

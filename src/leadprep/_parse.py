@@ -32,11 +32,10 @@ class Dialect:
 
 @dataclass(frozen=True)
 class InPlace:
-    """Where a body of plain lines sits in the decoded file: it starts `offset` bytes and
-    `lines_before` lines in, and runs to the end. Read there, the file is never copied."""
+    """Where a body of plain lines sits in the decoded file: it starts `lines_before` lines
+    in, and runs to the end. Read there, the file is never copied."""
 
     data: bytes
-    offset: int
     lines_before: int
 
 
@@ -87,13 +86,6 @@ def split_lines(
         lines = lines.head(len(lines) - 1)
     return pl.DataFrame({"text": lines}).with_row_index("line", offset=first_line).with_columns(
         text=pl.col("text").str.strip_suffix("\r"), crlf=pl.col("text").str.ends_with("\r"))
-
-
-def line_starts(lines: pl.DataFrame) -> dict[int, int]:
-    """Line number -> byte offset where it starts, for the first lines of the data, in order."""
-    ends = (pl.col("text").str.len_bytes() + 1 + pl.col("crlf").cast(pl.UInt32)).cum_sum()
-    offsets = lines.select("line", ends.shift(1, fill_value=0).alias("start"))
-    return dict(zip(offsets["line"].to_list(), offsets["start"].to_list(), strict=True))
 
 
 class RecordRunsOn(Exception):
@@ -204,8 +196,8 @@ def read_simple(
     These lines are plain CSV (quoted fields open and close on the line, no quote char in an
     unquoted field), which polars' reader splits exactly as Python's csv module does. But it
     pads a short line, so the fields must be counted, without a pass over every line:
-    - from `whole`: polars refuses a long line, and when the delimiters outside quotes number
-      exactly (width - 1) per line, no line can be short either;
+    - from `whole`: polars refuses a long line, and pads a short one with empty fields, so only
+      the lines whose last field came out empty are counted;
     - otherwise polars reads each line with a sentinel field after it: only the lines that come
       out short, or a read refused for a long line, are counted."""
     if whole is not None:
@@ -213,8 +205,7 @@ def read_simple(
             frame = _polars_read(whole.data, len(texts), width, dialect, whole.lines_before)
         except (pl.exceptions.PolarsError, RuntimeError):  # a long line; the counts will say
             frame = None
-        if frame is not None and _delimiters_outside_quotes(whole, texts, dialect) == (
-                (width - 1) * len(texts)):
+        if frame is not None and not _any_short(frame, texts, width, dialect):
             return frame, pl.Series("count", [width] * len(texts), dtype=pl.UInt32)
     try:
         marked = _polars_read(_joined(texts + dialect.delimiter + _SENTINEL), len(texts),
@@ -233,15 +224,13 @@ def read_simple(
     return marked.filter(fits).drop(last), counts
 
 
-def _delimiters_outside_quotes(whole: InPlace, texts: pl.Series, dialect: Dialect) -> int:
-    d, q = dialect.delimiter, dialect.quote_char
-    total = whole.data.count(d.encode(), whole.offset)
-    if q is None or whole.data.find(q.encode(), whole.offset) == -1:
-        return total
-    quoted = texts.filter(texts.str.contains(q, literal=True))
-    on_quoted_lines = int(quoted.str.count_matches(d, literal=True).sum())
-    outside = int(count_fields(quoted, dialect).sum()) - len(quoted)
-    return total - (on_quoted_lines - outside)
+def _any_short(frame: pl.DataFrame, texts: pl.Series, width: int, dialect: Dialect) -> bool:
+    """Whether a line of `texts`, read as `frame`, holds fewer than `width` fields."""
+    last = frame[column_name(width - 1)]
+    maybe_short = (last == "").fill_null(True)  # padded: empty (or null, were polars to change)
+    if not maybe_short.any():
+        return False
+    return bool((count_fields(texts.filter(maybe_short), dialect) < width).any())
 
 
 def _joined(texts: pl.Series) -> bytes:

@@ -24,7 +24,6 @@ from leadprep._parse import (
     RecordRunsOn,
     column_name,
     has_control_bytes,
-    line_starts,
     parse_records,
     read_simple,
     record_fields,
@@ -47,8 +46,6 @@ _HEAD_RECORDS = 50
 # width's records must lie in it.
 HEAD_BLOCK_BYTES = 4 << 20
 _MODAL_ROWS = 1000
-# Lines whose byte offsets are kept, so a body starting among them can be read in place.
-_HEAD_LINES = 1000
 _BOM = "\ufeff"
 _LOOKS_LIKE_DATA = re.compile(r"^\s*\+?[\d\s().\-/]{7,}\s*$|@|^\s*\d{5,}\s*$")
 
@@ -368,7 +365,6 @@ class _Block:
 
     data: bytes
     first_line: int
-    starts: dict[int, int]
     records: pl.DataFrame
     next_line: int = 0  # the first line of the next block
 
@@ -381,13 +377,12 @@ class _Block:
         control_bytes = has_control_bytes(data)
         controls = control_bytes or breaks.lone_cr > 0
         lines = split_lines(data, breaks, control_bytes=control_bytes, first_line=first_line)
-        starts = line_starts(lines.head(_HEAD_LINES))
         records = parse_records(lines, dialect, str(path), controls=controls, final=final)
         del lines
         records = records.with_columns(
             _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
         )
-        return cls(data, first_line, starts, records)
+        return cls(data, first_line, records)
 
     def shaped(
         self, layout: Layout, options: ReadOptions, path: Path, *, rows_before: int,
@@ -403,8 +398,7 @@ class _Block:
         body = body.with_row_index("_row", offset=rows_before + 1).with_columns(
             pl.col("_row").cast(pl.Int64))
         first_line = int(body["line"][0]) if body.height else 0
-        source = (InPlace(self.data, self.starts[first_line], first_line - self.first_line)
-                  if first_line in self.starts else None)
+        source = InPlace(self.data, first_line - self.first_line) if body.height else None
         self.data = b""
         rows, rejects = _check_shapes(body, layout.width, options.max_field_size,
                                       layout.dialect, source)
