@@ -9,7 +9,6 @@ from typing import Literal
 
 DELIMITERS = (",", "\t", ";", "|")
 DELIMITER_NAMES = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
-QUOTE_CHARS = ('"', "'")
 LineEnding = Literal["LF", "CRLF", "CR", "mixed", "none"]
 
 _SAMPLE_LINES = 500
@@ -68,13 +67,17 @@ def sample_lines(text: str, quote_char: str | None) -> list[str]:
 
 
 def sniff_quote_char(text: str) -> str:
-    """`'` only when it, and not `"`, is seen opening and closing whole fields."""
-    scores = {}
-    for q in QUOTE_CHARS:
-        qe = re.escape(q)
-        pattern = re.compile(f"(?:^|[,\\t;|]){qe}[^{qe}\\n]*{qe}(?:[,\\t;|]|\\r?$)", re.M)
-        scores[q] = len(pattern.findall(text))
-    return "'" if scores["'"] > scores['"'] else '"'
+    """`'` only when it, and not `"`, is seen opening and closing whole fields more often."""
+    single = _quoted_fields(text, "'")
+    return "'" if single and single > _quoted_fields(text, '"') else '"'
+
+
+def _quoted_fields(text: str, q: str) -> int:
+    if q not in text:  # most samples lack one of the two: no regex over a megabyte for it
+        return 0
+    qe = re.escape(q)
+    pattern = re.compile(f"(?:^|[,\\t;|]){qe}[^{qe}\\n]*{qe}(?:[,\\t;|]|\\r?$)", re.M)
+    return len(pattern.findall(text))
 
 
 def sniff_delimiter(lines: list[str]) -> DelimiterGuess:
