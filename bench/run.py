@@ -161,6 +161,26 @@ def git_state() -> str:
     return f"{head}{' + uncommitted changes in src/' if dirty else ''}"
 
 
+def install_state() -> str:
+    """How leadprep is installed; exits when the installed package is not this checkout's."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("leadprep")
+    source = HERE.parent / "src" / "leadprep"
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("leadprep is not installed here: pip install '.[bench]'")
+    installed = Path(next(iter(spec.submodule_search_locations))).resolve()
+    if installed == source.resolve():
+        return "editable (sources compiled on every run where PYTHONDONTWRITEBYTECODE is set)"
+    stale = [f.relative_to(source) for f in sorted(source.rglob("*.py"))
+             if not (installed / f.relative_to(source)).is_file()
+             or (installed / f.relative_to(source)).read_bytes() != f.read_bytes()]
+    if stale:
+        sys.exit(f"the installed leadprep ({installed}) is not this checkout's src/ "
+                 f"({stale[0]} differs); reinstall it: pip install '.[bench]'")
+    return "regular, the same as src/"
+
+
 def load_average() -> str:
     try:
         return f"{os.getloadavg()[0]:.2f}"
@@ -184,7 +204,7 @@ def report(args: argparse.Namespace, csv: Path, gen_seconds: float, runs: dict[s
         f"leadprep benchmark: {n:,} leads, seed {args.seed}, "
         f"{csv.stat().st_size / 1e6:.1f} MB CSV (generated in {gen_seconds:.1f} s)",
         f"machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; {versions()}",
-        f"leadprep source: {args.source_state}",
+        f"leadprep source: {args.source_state}; installed: {args.install_state}",
         f"load average (1 min) before / after the run: {args.load_before} / {load_average()}"
         " (above 0 means other processes competed for the CPUs; compare wall with CPU s)",
         "",
@@ -265,6 +285,7 @@ def main() -> None:
     args = parser.parse_args()
     args.load_before = load_average()
     args.source_state = git_state()  # before the contenders run: others may edit src meanwhile
+    args.install_state = install_state()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="leadprep-bench-"))
     work.mkdir(parents=True, exist_ok=True)
