@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -188,9 +188,11 @@ def emit(
     config: Config,
     target: Target,
     summary: dict[str, Any],
+    rejects_csv: Future[bytes] | None = None,
 ) -> EmitInfo:
     """Write `target`'s outputs, rejects.csv, warnings.csv and summary.json into `out_dir`,
-    atomically (module docstring). `leads` are those target.prepare() returned."""
+    atomically (module docstring). `leads` are those target.prepare() returned;
+    `rejects_csv`, rejects.csv as rendered_rejects made it, when it was begun earlier."""
     from leadprep._targets import EmitInput
 
     out = Path(out_dir)
@@ -199,7 +201,8 @@ def emit(
         with _staging(out) as stage:
             data = EmitInput(read, validated, leads, config, Path(read.path).name)
             with ThreadPoolExecutor(1) as side:  # rejects and warnings beside the batches
-                files = side.submit(_write_rejects_and_warnings, stage, read, validated, leads)
+                files = side.submit(_write_rejects_and_warnings, stage, read, validated, leads,
+                                    rejects_csv)
                 written = target.write(stage, data)
                 files.result()
             names = [*written.files, "rejects.csv", "warnings.csv", *written.after]
@@ -623,19 +626,31 @@ def _field_columns(frame: pl.DataFrame, width: int) -> pl.DataFrame:
 
 
 def _write_rejects_and_warnings(
-    stage: Path, read: ReadResult, validated: ValidatedFrame, leads: Leads
+    stage: Path, read: ReadResult, validated: ValidatedFrame, leads: Leads,
+    rejects_csv: Future[bytes] | None,
 ) -> None:
-    write_rejects(stage / "rejects.csv", read, rejected_rows(read, validated))
+    (stage / "rejects.csv").write_bytes(
+        rendered_rejects(read, validated) if rejects_csv is None else rejects_csv.result())
     _write_csv(stage / "warnings.csv", list(leads.warnings.columns), leads.warnings)
+
+
+def rendered_rejects(read: ReadResult, validated: ValidatedFrame) -> bytes:
+    """rejects.csv of a file read whole, as bytes: it needs no leads, so a conversion can
+    render it on another thread while it transforms."""
+    return _rejects_csv(read, rejected_rows(read, validated))
 
 
 def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
     """rejects.csv: `_row`, `_reasons`, `_message`, the header, then `_extra_N` for long rows."""
+    path.write_bytes(_rejects_csv(read, rejected))
+
+
+def _rejects_csv(read: ReadResult, rejected: pl.DataFrame) -> bytes:
     longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
     width = max(read.width, longest)
-    table = _rejects_table(rejected, width)
     extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
-    _write_csv(path, ["_row", "_reasons", "_message", *read.header, *extras], table)
+    return (_csv_header(["_row", "_reasons", "_message", *read.header, *extras])
+            + _csv_body(_rejects_table(rejected, width)))
 
 
 def _rejects_table(rejected: pl.DataFrame, width: int) -> pl.DataFrame:

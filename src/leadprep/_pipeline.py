@@ -6,6 +6,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ import polars as pl
 from leadprep._codes import sorted_counts
 from leadprep._config import Config, load_config
 from leadprep._coverage import coverage_summary, phone_patterns
-from leadprep._emit import EmitInfo, StreamedEmit, emit
+from leadprep._emit import EmitInfo, StreamedEmit, emit, rendered_rejects
 from leadprep._errors import ConfigError, LeadprepError, Stage, StageError
 from leadprep._map import MappedFrame, map_columns
 from leadprep._read import (
@@ -224,6 +225,7 @@ def _after_read(
 ) -> ConvertResult:
     mapped = clock.timed("map", lambda: map_columns(read_result, cfg))
     validated = clock.timed("validate", lambda: validate(mapped, cfg))
+    rejects_csv = None if out_dir is None else _beside(rendered_rejects, read_result, validated)
     leads = clock.timed("transform", lambda: transform(validated, cfg))
     description = Path(read_result.path).name
     leads = clock.timed("transform", lambda: target.prepare(
@@ -235,13 +237,23 @@ def _after_read(
         emitted = clock.timed(
             "emit",
             lambda: emit(out_dir, read=read_result, validated=validated, leads=leads,
-                         config=cfg, target=target, summary=summary),
+                         config=cfg, target=target, summary=summary, rejects_csv=rejects_csv),
         )
         summary["batches"] = emitted.batches
         summary["outputs"] = list(emitted.files)
     summary["elapsed_seconds"] = clock.elapsed()
     return ConvertResult(summary, read_result, mapped, validated, leads, emitted, clock.timings,
                          cfg)
+
+
+def _beside(work: Callable[..., T], *args: Any) -> Future[T]:
+    """`work(*args)` begun on another thread, for a stage that leaves a core idle (polars
+    lets go of the GIL)."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="leadprep-beside")
+    try:
+        return pool.submit(work, *args)
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _counts(codes: pl.Series) -> dict[str, int]:
