@@ -42,7 +42,7 @@ STAGES = ("read", "map", "validate", "transform", "emit")
 COMPARED = ("externId", "leadPhone", "leadPhoneE164", "personaPhoneConfig")
 REFERENCE_SAMPLE = 20_000
 # The engine is timed over this many calls on the same column; the report gives the best and
-# lists every call (this machine's speed varies by a tenth from one second to the next).
+# lists every call (this machine's speed varies by a tenth from run to run).
 ENGINE_CALLS = 3
 
 
@@ -180,9 +180,9 @@ def install_state() -> str:
     installed = Path(next(iter(spec.submodule_search_locations))).resolve()
     if installed == source.resolve():
         return "editable (sources compiled on every run where PYTHONDONTWRITEBYTECODE is set)"
-    stale = [f.relative_to(source) for f in sorted(source.rglob("*.py"))
-             if not (installed / f.relative_to(source)).is_file()
-             or (installed / f.relative_to(source)).read_bytes() != f.read_bytes()]
+    files = [(f.relative_to(source), f.read_bytes()) for f in sorted(source.rglob("*.py"))]
+    stale = [name for name, text in files
+             if not (installed / name).is_file() or (installed / name).read_bytes() != text]
     if stale:
         sys.exit(f"the installed leadprep ({installed}) is not this checkout's src/ "
                  f"({stale[0]} differs); reinstall it: pip install '.[bench]'")
