@@ -133,10 +133,10 @@ def _refuse_binary(path: Path, raw: bytes) -> None:
 def is_utf8(raw: bytes, piece: int = _UTF8_PIECE) -> bool:
     """Whether `raw` is valid UTF-8, as Python's strict codec judges it (no surrogates, no
     overlong forms), by polars' SIMD validator. The data goes over in pieces of about `piece`
-    bytes, on polars' threads at once, each cut before a character's first byte: a valid
-    text stays valid piece by piece, and a broken sequence stays broken in its piece (a cut
-    never comes before a continuation byte unless four are in a row, which no character
-    has)."""
+    bytes, as many at once as polars has threads, each cut before a character's first byte:
+    a valid text stays valid piece by piece, and a broken sequence stays broken in its piece
+    (a cut never comes before a continuation byte unless four are in a row, which no
+    character has)."""
     cuts = _piece_starts(raw, piece)
     if len(cuts) <= 2:
         return _valid_piece(raw)
