@@ -60,6 +60,7 @@ def test_extras_are_hidden_only_from_the_thread_importing_pandera() -> None:
         hidden = []
         worker = threading.Thread(target=lambda: hidden.append(_ExtrasHidden()))
         worker.start(); worker.join()
+        assert "{installed[0]}" not in sys.modules  # else the import below proves nothing
         sys.meta_path.insert(0, hidden[0])
         import {installed[0]}
         print("imported")
@@ -68,6 +69,7 @@ def test_extras_are_hidden_only_from_the_thread_importing_pandera() -> None:
     refused = _run(f"""
         import sys
         from leadprep._validate import _ExtrasHidden
+        assert "{installed[0]}" not in sys.modules
         sys.meta_path.insert(0, _ExtrasHidden())
         try:
             import {installed[0]}

@@ -32,7 +32,7 @@ import socket
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -600,9 +600,8 @@ class StreamedEmit:
 
     def _write_rejects(self) -> None:
         width = max(self.widest, len(self.header))
-        extras = [f"_extra_{i}" for i in range(1, width - len(self.header) + 1)]
         with (self.stage / "rejects.csv").open("wb") as handle:
-            handle.write(_csv_header(["_row", "_reasons", "_message", *self.header, *extras]))
+            handle.write(_rejects_header(self.header, width))
             for part in self.reject_parts:
                 rejected = pl.read_ipc(part)
                 handle.write(_csv_body(_rejects_table(rejected, width)))
@@ -631,7 +630,7 @@ def _write_rejects_and_warnings(
 ) -> None:
     (stage / "rejects.csv").write_bytes(
         rendered_rejects(read, validated) if rejects_csv is None else rejects_csv.result())
-    _write_csv(stage / "warnings.csv", list(leads.warnings.columns), leads.warnings)
+    write_warnings(stage / "warnings.csv", leads.warnings)
 
 
 def rendered_rejects(read: ReadResult, validated: ValidatedFrame) -> bytes:
@@ -648,9 +647,13 @@ def write_rejects(path: Path, read: ReadResult, rejected: pl.DataFrame) -> None:
 def _rejects_csv(read: ReadResult, rejected: pl.DataFrame) -> bytes:
     longest: int = rejected.select(pl.col("_fields").list.len().max()).item() or 0
     width = max(read.width, longest)
-    extras = [f"_extra_{i}" for i in range(1, width - read.width + 1)]
-    return (_csv_header(["_row", "_reasons", "_message", *read.header, *extras])
-            + _csv_body(_rejects_table(rejected, width)))
+    return _rejects_header(read.header, width) + _csv_body(_rejects_table(rejected, width))
+
+
+def _rejects_header(header: Sequence[str], width: int) -> bytes:
+    """`_row`, `_reasons`, `_message`, the file's header, then `_extra_N` up to `width`."""
+    extras = [f"_extra_{i}" for i in range(1, width - len(header) + 1)]
+    return _csv_header(["_row", "_reasons", "_message", *header, *extras])
 
 
 def _rejects_table(rejected: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -663,11 +666,7 @@ def _rejects_table(rejected: pl.DataFrame, width: int) -> pl.DataFrame:
 
 def _write_csv(path: Path, header: list[str], table: pl.DataFrame) -> None:
     """Header written with the csv module: names may repeat or be blank, which polars refuses."""
-    head = io.StringIO()
-    csv.writer(head, lineterminator="\n").writerow(header)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(head.getvalue())
-        handle.write(table.write_csv(include_header=False, line_terminator="\n"))
+    path.write_bytes(_csv_header(header) + _csv_body(table))
 
 
 def write_warnings(path: Path, warnings: pl.DataFrame) -> None:
