@@ -280,7 +280,7 @@ def test_batches_written_in_chunks_keep_every_lead_in_order(
 def test_lead_json_is_the_same_whichever_way_it_is_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Grouped by null pattern through polars' encoder, or escaped field by field."""
+    """Grouped by null pattern, or member by member."""
     import leadprep._emit as emit
 
     result = leadprep.convert(SAMPLE / "leads.csv", SAMPLE / "leadprep.toml", None)

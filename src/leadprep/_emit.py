@@ -90,7 +90,13 @@ _ESCAPES = ["\\\\", '\\"', *(
     for c in range(0x20))]
 
 
-_NEEDS_ESCAPE = r'["\\\x00-\x1f]'
+def _json_key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False) + ":"
+
+
+def _member(key: str, text: pl.Expr) -> pl.Expr:
+    """`"key":"text"`, or null when the text is null."""
+    return pl.concat_str([pl.lit(_json_key(key) + '"'), text, pl.lit('"')])
 
 
 def _json_member(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.Expr:
@@ -99,10 +105,9 @@ def _json_member(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.Expr:
     One Aho-Corasick pass (str.replace_many) for a column that has something to escape;
     none for the many that do not (phones, IDs, zips)."""
     text = value.cast(pl.String)
-    if frame.select(text.str.contains(_NEEDS_ESCAPE).any()).item():
+    if frame.select(text.str.contains_any(_ESCAPED).any()).item():
         text = text.str.replace_many(_ESCAPED, _ESCAPES)
-    return pl.concat_str([pl.lit(json.dumps(key, ensure_ascii=False) + ':"'), text,
-                          pl.lit('"')])
+    return _member(key, text)
 
 
 def _json_members(members: list[pl.Expr]) -> pl.Expr:
@@ -110,73 +115,101 @@ def _json_members(members: list[pl.Expr]) -> pl.Expr:
     return pl.concat_str(members, separator=",", ignore_nulls=True)
 
 
-def _lead_member(frame: pl.DataFrame, field: str) -> pl.Expr:
-    if field not in _NESTED:
-        return _json_member(frame, field, pl.col(field))
-    keys = [f.name for f in frame.schema[field].fields]  # type: ignore[attr-defined]
-    inside = _json_members(
-        [_json_member(frame, k, pl.col(field).struct.field(k)) for k in keys])
-    return pl.when(inside != "").then(
-        pl.concat_str([pl.lit(json.dumps(field, ensure_ascii=False) + ":{"), inside, pl.lit("}")]))
-
-
 # Most files have a handful of null patterns (which optional fields a lead lacks); past this
-# many, one encoder call per pattern stops paying.
+# many, one concatenation per pattern stops paying.
 MAX_NULL_PATTERNS = 64
 
 
-def lead_bodies(frame: pl.DataFrame) -> pl.Series:
+@dataclass(frozen=True)
+class _Leaf:
+    """A value a lead can hold: `field`, its `key` inside a nested object (None at the top),
+    and `text`, the value as a JSON string's inside (escaped where the column needs it)."""
+
+    field: str
+    key: str | None
+    text: pl.Expr
+
+
+def lead_bodies(frame: pl.DataFrame, *, json_safe: bool = False) -> pl.Series:
     """Each lead's JSON object (keys in the API's order, null fields omitted).
 
-    Leads are grouped by which fields they lack, and each group's structs, built from the
-    fields it has, go through polars' JSON encoder at once: no null to strip afterwards.
-    With too many patterns, members are escaped and joined field by field instead."""
+    Leads are grouped by which fields they lack, and each group's objects are one string
+    concatenation of literal keys and the values it has: no null to test per value. Every
+    value is a JSON string; a column holding a character JSON escapes is escaped in one pass,
+    the others not at all. `json_safe`: the caller knows no value holds one (the file had
+    none: ReadResult.json_safe), so no column is searched. With too many patterns, members
+    are joined field by field, nulls skipped."""
     frame = frame.select([f for f in LEAD_FIELD_ORDER if f in frame.columns])
     if frame.is_empty():
         return pl.Series("lead", [], dtype=pl.String)
-    leaves = _leaves(frame)
+    leaves = _leaves(frame, json_safe)
     mask = pl.sum_horizontal(
-        [expr.is_not_null().cast(pl.UInt64) * (1 << i) for i, (_, _, expr) in enumerate(leaves)]
+        [leaf.text.is_not_null().cast(pl.UInt64) * (1 << i) for i, leaf in enumerate(leaves)]
     ).alias("_mask") if leaves else pl.lit(0, pl.UInt64).alias("_mask")
     grouped = frame.with_row_index("_i").with_columns(mask)
     if grouped["_mask"].n_unique() > MAX_NULL_PATTERNS:
-        members = [_lead_member(frame, f) for f in frame.columns]
-        return frame.select(
-            pl.concat_str([pl.lit("{"), _json_members(members), pl.lit("}")]).alias("lead")
-        )["lead"]
+        return frame.select(_object_skipping_nulls(leaves).alias("lead"))["lead"]
     parts = [
-        part.select("_i", _encode_present(leaves, int(str(key[0]))).alias("lead"))
+        part.select("_i", _object_of_present(leaves, int(str(key[0]))).alias("lead"))
         for key, part in grouped.partition_by("_mask", as_dict=True).items()
     ]
     return pl.concat(parts).sort("_i")["lead"]
 
 
-def _leaves(frame: pl.DataFrame) -> list[tuple[str, str | None, pl.Expr]]:
-    """(field, key inside a nested object or None, value) for every value a lead can hold."""
-    leaves: list[tuple[str, str | None, pl.Expr]] = []
+def _leaves(frame: pl.DataFrame, json_safe: bool) -> list[_Leaf]:
+    """Every value a lead can hold, in order, with its JSON text."""
+    found: list[tuple[str, str | None, pl.Expr]] = []
     for field in frame.columns:
         if field in _NESTED:
             keys = [f.name for f in frame.schema[field].fields]  # type: ignore[attr-defined]
-            leaves += [(field, k, pl.col(field).struct.field(k)) for k in keys]
+            found += [(field, k, pl.col(field).struct.field(k).cast(pl.String)) for k in keys]
         else:
-            leaves.append((field, None, pl.col(field)))
-    return leaves
+            found.append((field, None, pl.col(field).cast(pl.String)))
+    if json_safe or not found:
+        escape = [False] * len(found)
+    else:  # one select: the columns are searched in parallel
+        escape = list(frame.select(
+            [value.str.contains_any(_ESCAPED).any().alias(str(i))
+             for i, (_, _, value) in enumerate(found)]).row(0))
+    return [_Leaf(field, key, value.str.replace_many(_ESCAPED, _ESCAPES) if needed else value)
+            for (field, key, value), needed in zip(found, escape, strict=True)]
 
 
-def _encode_present(leaves: list[tuple[str, str | None, pl.Expr]], mask: int) -> pl.Expr:
-    """The JSON object of the leaves whose bit is set in `mask`."""
+def _object_of_present(leaves: list[_Leaf], mask: int) -> pl.Expr:
+    """The JSON object of the leaves whose bit is set in `mask` (none of them null)."""
     present = [leaf for i, leaf in enumerate(leaves) if mask >> i & 1]
-    if not present:
-        return pl.lit("{}")
-    members: list[pl.Expr] = []
-    for field in dict.fromkeys(f for f, _, _ in present):
-        inner = [(k, e) for f, k, e in present if f == field]
-        if inner[0][0] is None:
-            members.append(inner[0][1].cast(pl.String).alias(field))
+    pieces: list[pl.Expr] = []
+    literal = "{"  # what goes before the next value, or closes the object
+    for n, field in enumerate(dict.fromkeys(leaf.field for leaf in present)):
+        members = [leaf for leaf in present if leaf.field == field]
+        literal += ("," if n else "") + _json_key(field)
+        if members[0].key is None:
+            pieces += [pl.lit(literal + '"'), members[0].text]
+            literal = '"'
         else:
-            members.append(pl.struct([e.cast(pl.String).alias(str(k)) for k, e in inner])
-                           .alias(field))
-    return pl.struct(members).struct.json_encode()
+            literal += "{"
+            for m, leaf in enumerate(members):
+                pieces += [pl.lit(literal + ("," if m else "") + _json_key(str(leaf.key)) + '"'),
+                           leaf.text]
+                literal = '"'
+            literal += "}"
+    if not pieces:
+        return pl.lit("{}")
+    return pl.concat_str([*pieces, pl.lit(literal + "}")])
+
+
+def _object_skipping_nulls(leaves: list[_Leaf]) -> pl.Expr:
+    """The JSON object of each row's non-null leaves, member by member."""
+    members: list[pl.Expr] = []
+    for field in dict.fromkeys(leaf.field for leaf in leaves):
+        inner = [leaf for leaf in leaves if leaf.field == field]
+        if inner[0].key is None:
+            members.append(_member(field, inner[0].text))
+            continue
+        inside = _json_members([_member(str(leaf.key), leaf.text) for leaf in inner])
+        members.append(pl.when(inside != "").then(
+            pl.concat_str([pl.lit(_json_key(field) + "{"), inside, pl.lit("}")])))
+    return pl.concat_str([pl.lit("{"), _json_members(members), pl.lit("}")])
 
 
 def emit(
@@ -227,11 +260,12 @@ def staged_outputs(out_dir: str | Path, outputs: tuple[str, ...]) -> Iterator[Pa
 
 
 def write_leadloader_batches(
-    stage: Path, leads: Leads, config: Config, description: str
+    stage: Path, leads: Leads, config: Config, description: str, *, json_safe: bool = False
 ) -> list[str]:
-    """DIR/batches/leadloader-NNNNN.json; returns the file names."""
+    """DIR/batches/leadloader-NNNNN.json; returns the file names. `json_safe`: as
+    lead_bodies takes it."""
     return _write_batches(stage, leads, load_options(config, description),
-                          config.load.batch_size)
+                          config.load.batch_size, json_safe)
 
 
 @contextmanager
@@ -475,12 +509,12 @@ EMIT_CHUNK_BATCHES = 100
 
 
 def _write_batches(
-    stage: Path, leads: Leads, options: dict[str, Any], batch_size: int
+    stage: Path, leads: Leads, options: dict[str, Any], batch_size: int, json_safe: bool
 ) -> list[str]:
     directory = stage / BATCH_DIR
     directory.mkdir()
     count = write_batch_files(directory, leads.frame.drop("_row"), _batch_head(options),
-                              batch_size, first=0)
+                              batch_size, first=0, json_safe=json_safe)
     return [_batch_name(i) for i in range(count)]
 
 
@@ -489,15 +523,18 @@ def _batch_head(options: dict[str, Any]) -> str:
 
 
 def write_batch_files(
-    directory: Path, frame: pl.DataFrame, head: str, batch_size: int, *, first: int
+    directory: Path, frame: pl.DataFrame, head: str, batch_size: int, *, first: int,
+    json_safe: bool = False,
 ) -> int:
     """leadloader-NNNNN.json from the leads of `frame`, numbered from batch `first`; returns
-    how many were written. Chunk by chunk on two threads: polars' JSON encoder and the file
-    writes both let go of the GIL, and one chunk's encoding hides the other's writing."""
+    how many were written (`json_safe`: as lead_bodies takes it). Chunk by chunk on two
+    threads: polars and the file writes both let go of the GIL, and one chunk's encoding
+    hides the other's writing."""
     step = batch_size * EMIT_CHUNK_BATCHES
 
     def write_chunk(start: int) -> None:
-        bodies = lead_bodies(frame.slice(start, step)).to_frame("lead").with_row_index("_i")
+        bodies = lead_bodies(frame.slice(start, step), json_safe=json_safe) \
+            .to_frame("lead").with_row_index("_i")
         # One document per batch, joined by polars: head + "{lead},\n{lead}…" + tail.
         documents = bodies.group_by(pl.col("_i") // batch_size, maintain_order=True).agg(
             pl.concat_str([pl.lit(head), pl.col("lead").str.join(",\n"), pl.lit("\n]}\n")])
@@ -530,6 +567,7 @@ class StreamedEmit:
         self.reject_parts: list[Path] = []
         self.widest = 0
         self.header: tuple[str, ...] = ()
+        self.json_safe = True  # every block so far (waiting leads may come from any of them)
         self._staging: contextlib.ExitStack | None = None
 
     def __enter__(self) -> StreamedEmit:
@@ -551,6 +589,7 @@ class StreamedEmit:
         with writable("--out", self.out), ThreadPoolExecutor(1) as side:
             # rejects and warnings beside the batches, as emit() writes them
             done = side.submit(self._add_rejects_and_warnings, read, validated, leads)
+            self.json_safe = self.json_safe and read.json_safe
             self._add_leads(leads.frame.drop("_row"))
             done.result()
 
@@ -568,7 +607,8 @@ class StreamedEmit:
             frame = pl.concat([self.waiting, frame], how="diagonal_relaxed")
         whole = frame.height - frame.height % self.batch_size
         self.batches += write_batch_files(self.stage / BATCH_DIR, frame.head(whole), self.head,
-                                          self.batch_size, first=self.batches)
+                                          self.batch_size, first=self.batches,
+                                          json_safe=self.json_safe)
         self.waiting = frame.slice(whole)
 
     def _add_rejects(self, read: ReadResult, rejected: pl.DataFrame) -> None:
@@ -586,7 +626,7 @@ class StreamedEmit:
             if self.waiting is not None and self.waiting.height:
                 self.batches += write_batch_files(self.stage / BATCH_DIR, self.waiting,
                                                   self.head, self.batch_size,
-                                                  first=self.batches)
+                                                  first=self.batches, json_safe=self.json_safe)
             self.warnings.close()
             self._write_rejects()
             names = [f"{BATCH_DIR}/{_batch_name(i)}" for i in range(self.batches)]

@@ -60,6 +60,23 @@ def has_control_bytes(data: bytes) -> bool:
     return bool(data.translate(None, _NOT_CONTROL))
 
 
+def fields_json_safe(
+    data: bytes, dialect: Dialect, breaks: LineBreaks, *, control_bytes: bool
+) -> bool:
+    """Whether no field of the data can hold a character JSON escapes (quote, backslash, C0
+    control): there is no `"` or backslash, no C0 control but line breaks (and tabs, when
+    they delimit), no lone CR, and no quote char, so no field spans lines. A few memchr
+    passes; it spares emit a search of every column."""
+    if control_bytes or breaks.lone_cr:
+        return False
+    unsafe = [b'"', b"\\"]
+    if dialect.delimiter != "\t":
+        unsafe.append(b"\t")
+    if dialect.quote_char is not None:
+        unsafe.append(dialect.quote_char.encode())
+    return not any(byte in data for byte in unsafe)
+
+
 def split_lines(
     data: bytes, breaks: LineBreaks, *, control_bytes: bool, first_line: int = 1
 ) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from leadprep._parse import (
     InPlace,
     RecordRunsOn,
     column_name,
+    fields_json_safe,
     has_control_bytes,
     parse_records,
     read_simple,
@@ -95,6 +96,9 @@ class ReadResult:
     rows: pl.DataFrame
     rejects: pl.DataFrame
     rows_read: int
+    # No field can hold a character JSON escapes (_parse.fields_json_safe): emit need not
+    # search the values for one.
+    json_safe: bool = False
 
     @property
     def width(self) -> int:
@@ -149,7 +153,8 @@ def read(path: str | Path, options: ReadOptions | None = None) -> ReadResult:
     rows, rejects, rows_read = block.shaped(layout, options, path, rows_before=0)
     detection = _detection(decoded.encoding, decoded.confidence, decoded.source, decoded.bom,
                            layout, line_ending, len(bad_lines))
-    return ReadResult(str(path), detection, layout.header, rows, rejects, rows_read)
+    return ReadResult(str(path), detection, layout.header, rows, rejects, rows_read,
+                      block.json_safe)
 
 
 class NotStreamable(Exception):
@@ -219,7 +224,8 @@ class BlockReader:
                 skip = None if block.first_line == 1 else 0
                 rows, rejects, body = block.shaped(layout, options, path,
                                                    rows_before=rows_before, skip_records=skip)
-                yield ReadResult(str(path), detection, layout.header, rows, rejects, body)
+                yield ReadResult(str(path), detection, layout.header, rows, rejects, body,
+                                 block.json_safe)
                 rows_before += body
                 if self.finished:
                     return
@@ -366,6 +372,7 @@ class _Block:
     data: bytes
     first_line: int
     records: pl.DataFrame
+    json_safe: bool
     next_line: int = 0  # the first line of the next block
 
     @classmethod
@@ -382,7 +389,8 @@ class _Block:
         records = records.with_columns(
             _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
         )
-        return cls(data, first_line, records)
+        json_safe = fields_json_safe(data, dialect, breaks, control_bytes=control_bytes)
+        return cls(data, first_line, records, json_safe)
 
     def shaped(
         self, layout: Layout, options: ReadOptions, path: Path, *, rows_before: int,

@@ -14,5 +14,6 @@ class LeadloaderTarget(Target):
     streams = True
 
     def write(self, stage: Path, data: EmitInput) -> Written:
-        names = write_leadloader_batches(stage, data.leads, data.config, data.description)
+        names = write_leadloader_batches(stage, data.leads, data.config, data.description,
+                                         json_safe=data.read.json_safe)
         return Written(tuple(f"{BATCH_DIR}/{name}" for name in names), len(names))
