@@ -157,6 +157,16 @@ def test_one_row_can_carry_several_reasons(tmp_path: Path) -> None:
     assert reasons(rejects) == {1: "MISSING_EXTERN_ID;PIPE_DELIMITED_PRIMARY"}
 
 
+def test_each_row_gets_its_own_combination_of_reasons(tmp_path: Path) -> None:
+    text = "id,phone,x\n,123,\n1,123,\n,,x\n2,4155550100,\n,4155550101,\n3,,\n,1|2,\n"
+    _, _, rejects, _ = run(tmp_path, text, config(campaign__calling_configuration="STRATEGIC"))
+    assert reasons(rejects) == {
+        1: "MISSING_EXTERN_ID;INVALID_PRIMARY_PHONE", 2: "INVALID_PRIMARY_PHONE",
+        3: "MISSING_EXTERN_ID;MISSING_PRIMARY_PHONE", 5: "MISSING_EXTERN_ID",
+        6: "MISSING_PRIMARY_PHONE", 7: "MISSING_EXTERN_ID;PIPE_DELIMITED_PRIMARY",
+    }
+
+
 def test_explicit_time_zones_must_be_iana_names(tmp_path: Path) -> None:
     data = json.loads(json.dumps(BASE))
     data["load"]["time_zone_option"] = "EXPLICIT"

@@ -322,15 +322,20 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
 
     All rules are one polars pass; pandera's lazy failure-case frame (a row per failure, with
     the row's values) cost more than the rest of validation together on large files."""
-    ordered = [code for code in RejectCode if code in rules]
-    failed = frame.select(
-        "_row", *[(~rules[code].fill_null(False)).alias(code.value) for code in ordered])
-    failed = failed.filter(pl.any_horizontal([code.value for code in ordered]))
-    # Lists only for the failing rows: building one per row was most of the cost.
-    reasons = pl.concat_list(
-        [pl.when(pl.col(code.value)).then(pl.lit(code.value)) for code in ordered]
-    ).list.drop_nulls()
-    return failed.select("_row", reasons.alias("_reasons"))
+    ordered = [code.value for code in RejectCode if code in rules]
+    failed = pl.sum_horizontal(
+        [(~rules[code].fill_null(False)).cast(pl.UInt32) * (1 << bit)
+         for bit, code in enumerate(ordered)])
+    found = frame.select("_row", _failed=failed).filter(pl.col("_failed") > 0)
+    # A list per failing combination, not per row: rows share a handful of combinations,
+    # and polars builds lists row by row slowly (0.10 s for 44k rows; 0.003 s this way).
+    combinations = found["_failed"].unique().to_list()
+    lists = pl.DataFrame({
+        "_failed": pl.Series(combinations, dtype=pl.UInt32),
+        "_reasons": pl.Series([[code for bit, code in enumerate(ordered) if mask >> bit & 1]
+                               for mask in combinations], dtype=pl.List(pl.String)),
+    })
+    return found.join(lists, on="_failed", how="left", maintain_order="left").drop("_failed")
 
 
 def _mark_duplicates(frame: pl.DataFrame, kept: KeptPhones | None) -> pl.DataFrame:
