@@ -322,7 +322,7 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
 
     All rules are one polars pass; pandera's lazy failure-case frame (a row per failure, with
     the row's values) cost more than the rest of validation together on large files."""
-    ordered = [code.value for code in RejectCode if code in rules]
+    ordered = [code for code in RejectCode if code in rules]
     failed = pl.sum_horizontal(
         [(~rules[code].fill_null(False)).cast(pl.UInt32) * (1 << bit)
          for bit, code in enumerate(ordered)])
@@ -332,7 +332,7 @@ def _failures(frame: pl.DataFrame, rules: dict[RejectCode, pl.Expr]) -> pl.DataF
     combinations = found["_failed"].unique().to_list()
     lists = pl.DataFrame({
         "_failed": pl.Series(combinations, dtype=pl.UInt32),
-        "_reasons": pl.Series([[code for bit, code in enumerate(ordered) if mask >> bit & 1]
+        "_reasons": pl.Series([[code.value for bit, code in enumerate(ordered) if mask >> bit & 1]
                                for mask in combinations], dtype=pl.List(pl.String)),
     })
     return found.join(lists, on="_failed", how="left", maintain_order="left").drop("_failed")
