@@ -22,8 +22,8 @@ def rejected_rows(read: ReadResult, validated: ValidatedFrame) -> pl.DataFrame:
     mask = validated_rows.select(rejected).to_series()
     content = pl.concat([validated_rows.filter(mask),
                          read.rows.drop("_row", "_line").filter(mask)], how="horizontal")
-    content = content.select(
-        *columns,
-        pl.concat_list([pl.col(column_name(i)) for i in range(read.width)]).alias("_fields"),
-    )
+    # An array made into a list: concat_list builds string lists row by row (0.23 s for 57k
+    # rejects of 11 fields; 0.03 s this way).
+    fields = pl.concat_arr([pl.col(column_name(i)) for i in range(read.width)]).arr.to_list()
+    content = content.select(*columns, fields.alias("_fields"))
     return pl.concat([structural, content]).sort("_row")
