@@ -72,7 +72,7 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
 # of at most MAX_PART: each slice's fixed costs (a pass per region and calling code) favour few
 # large slices, memory favours a bound on what the slices in flight hold.
 PART_SIZE = 250_000
-MAX_PART = 1_000_000
+MAX_PART = 1_500_000
 
 
 def normalize(values: pl.Series, region: str, policy: PhonePolicy = "valid") -> pl.DataFrame:

@@ -193,7 +193,8 @@ def _email(rows: pl.DataFrame, mapped: MappedFrame) -> tuple[pl.Series, pl.DataF
 
 
 def _dropped_part_warnings(rows: pl.DataFrame, mapped: MappedFrame) -> pl.DataFrame:
-    if "_dropped_parts" not in rows.columns or rows.height == 0:
+    # A row with one number never drops a part: its list is null (_validate._single_part).
+    if "_dropped_parts" not in rows.columns or rows["_dropped_parts"].null_count() == rows.height:
         return _empty_warnings()
     parts = rows.select("_row", "_dropped_parts").explode("_dropped_parts").drop_nulls(
         "_dropped_parts"
