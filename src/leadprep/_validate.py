@@ -131,9 +131,10 @@ class KeptPhones:
     the row that has it, so that a later row with one is the duplicate it is in the whole file.
     A single number is held as a 64-bit number (the digits of its E.164 form), 16 bytes a
     phone; a pipe list of a SIMPLE campaign, which is its key as a whole, as text
-    (number_keys). Each store
-    is sorted: a block's phones are looked up by binary search and its new ones merged in, so
-    no block pays for a hash table of every phone before it."""
+    (number_keys). A block's phones are looked up with a hash join (polars hashes the smaller
+    side, the block) and its new ones appended as one more chunk: no copy of the store, and
+    no binary search per phone (a cache miss per step: 0.23 s against 0.04 s for a block of
+    560k phones and a store of 2M)."""
 
     def __init__(self) -> None:
         self.numbers = pl.DataFrame(schema={"_key": pl.UInt64, "_first_row": pl.Int64})
@@ -153,19 +154,12 @@ class KeptPhones:
 def _seen_before(
     store: pl.DataFrame, keyed: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The rows of `keyed` whose key `store` (sorted by `_key`) holds, with the row kept for
-    it; and the store with the other keys' first rows merged in."""
-    if store.is_empty():
-        seen = pl.Series("_first_row", [None] * keyed.height, dtype=pl.Int64)
-    else:
-        at = store["_key"].search_sorted(keyed["_key"]).clip(0, store.height - 1)
-        found = store.select(pl.all().gather(at))
-        seen = found.select(
-            pl.when(pl.col("_key") == keyed["_key"]).then(pl.col("_first_row")))["_first_row"]
-    earlier = keyed.select("_row", _first_row=seen).filter(pl.col("_first_row").is_not_null())
-    new = keyed.filter(seen.is_null() & keyed["_key"].is_first_distinct())
-    return earlier, store.merge_sorted(new.select("_key", _first_row="_row").sort("_key"),
-                                       key="_key")
+    """The rows of `keyed` whose key `store` holds (once each), with the row kept for it; and
+    the store with the other keys' first rows added."""
+    earlier = keyed.join(store, on="_key", how="inner").select("_row", "_first_row")
+    unseen = ~pl.col("_row").is_in(earlier["_row"].implode())
+    new = keyed.filter(unseen & pl.col("_key").is_first_distinct())
+    return earlier, pl.concat([store, new.select("_key", _first_row="_row")], rechunk=False)
 
 
 def validate(
