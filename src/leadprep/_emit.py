@@ -530,7 +530,8 @@ def write_batch_files(
     how many were written (`json_safe`: as lead_bodies takes it). Chunk by chunk on two
     threads: polars and the file writes both let go of the GIL, and one chunk's encoding
     hides the other's writing."""
-    step = batch_size * EMIT_CHUNK_BATCHES
+    threads = max(1, min(2, pl.thread_pool_size()))
+    step = batch_size * _batches_per_chunk(-(-frame.height // batch_size), threads)
 
     def write_chunk(start: int) -> None:
         bodies = lead_bodies(frame.slice(start, step), json_safe=json_safe) \
@@ -543,9 +544,18 @@ def write_batch_files(
         for offset, document in enumerate(documents):
             (directory / _batch_name(first + start // batch_size + offset)).write_bytes(document)
 
-    with ThreadPoolExecutor(max(1, min(2, pl.thread_pool_size()))) as pool:
+    with ThreadPoolExecutor(threads) as pool:
         list(pool.map(write_chunk, range(0, frame.height, step)))
     return -(-frame.height // batch_size)
+
+
+def _batches_per_chunk(batches: int, threads: int) -> int:
+    """At most EMIT_CHUNK_BATCHES batches a chunk, in a number of chunks the threads share
+    evenly: 133 batches (a block's) as 67 + 66, not 100 + 33 with one thread idle for most
+    of the time."""
+    chunks = max(threads, -(-batches // EMIT_CHUNK_BATCHES))
+    chunks = -(-chunks // threads) * threads
+    return max(1, -(-batches // chunks))
 
 
 def _batch_name(index: int) -> str:
