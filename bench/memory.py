@@ -5,7 +5,7 @@
 For each size: generates the leads (bench/generate.py; kept and reused with --keep DIR), runs
 `python -m leadprep convert FILE --config bench/leadprep.toml --out OUT` in its own process and
 reports its wall time, CPU time and peak RSS (from its own rusage, os.wait4), with the file's
-size and the summary's counts. A file over 128 MiB is converted block by block (16 MiB blocks);
+size and the summary's counts. A file over 128 MiB is converted block by block (48 MiB blocks up to 256 MiB, 16 MiB beyond);
 smaller ones are read whole. --compare also converts each file whole
 (`stream=False`, the library API) and checks that every output is byte for byte the same
 (summary.json without elapsed_seconds) — a whole-file run of 10M leads needs about 12 GB.

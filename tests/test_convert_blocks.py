@@ -189,6 +189,25 @@ def test_a_file_under_the_streaming_size_is_converted_whole_unless_asked(
     assert outputs(tmp_path / "auto") == outputs(tmp_path / "over")
 
 
+def test_the_default_block_size_follows_the_file_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = lead_file(tmp_path / "leads.csv", 300, seed=13)
+    size = source.stat().st_size
+    asked: list[int] = []
+
+    def blocks(path: object, cfg: object, out: object, clock: object, block: int) -> None:
+        asked.append(block)  # None: the file is read whole after all
+
+    monkeypatch.setattr(_pipeline, "_convert_in_blocks", blocks)
+    monkeypatch.setattr(_pipeline, "STREAM_ABOVE_BYTES", 0)
+    for mid_limit in (size, size - 1):
+        monkeypatch.setattr(_pipeline, "MID_FILE_BYTES", mid_limit)
+        leadprep.convert(source, BENCH_CONFIG, tmp_path / "out")
+    leadprep.convert(source, BENCH_CONFIG, tmp_path / "out", block_bytes=4096)
+    assert asked == [_pipeline.MID_BLOCK_BYTES, _pipeline.BLOCK_BYTES, 4096]
+
+
 SIMPLE_CONFIG = """
 [account]
 e164 = true

@@ -39,11 +39,23 @@ ProgressCallback = Callable[[Stage], None]
 # A --format name: a key of TARGETS.
 OutputFormat = str
 OUTPUT_FORMATS: tuple[str, ...] = tuple(TARGETS)
-# UTF-8 files larger than STREAM_ABOVE_BYTES are converted BLOCK_BYTES at a time (see
-# convert). Measured on 10M generated leads: blocks of 16 MiB peak at 1.1-1.3 GB, of 32 MiB at
-# 1.5-1.6 GB; a whole file of 128 MiB peaks near 1.5 GB and converts fastest.
+# UTF-8 files larger than STREAM_ABOVE_BYTES are converted in blocks (see convert): of
+# MID_BLOCK_BYTES up to MID_FILE_BYTES, of BLOCK_BYTES beyond. Fewer blocks are faster (each
+# pays fixed costs: a pass per region and calling code in the phone engine, say), but the peak
+# grows with the block and, a little, with every block done. Measured on generated leads
+# (bench/generate.py), peak RSS: 16 MiB blocks, 10M leads (1.14 GB): 0.94-1.3 GB; 48 MiB
+# blocks, 2.25M leads (256 MB): 1.13 GB in 15.1 s (16 MiB: 0.89 GB in 17.9 s), 1.2M leads
+# (136 MB): 1.04 GB in 7.2 s (16 MiB: 9.4 s), but 10M leads: 1.55 GB. A whole file of 128 MiB
+# peaks near 1.5 GB and converts fastest.
 BLOCK_BYTES = 16 << 20
+MID_BLOCK_BYTES = 48 << 20
+MID_FILE_BYTES = 256 << 20
 STREAM_ABOVE_BYTES = 128 << 20
+
+
+def block_bytes_for(size: int) -> int:
+    """The block size a file of `size` bytes is converted in, when it is (module comment)."""
+    return MID_BLOCK_BYTES if size <= MID_FILE_BYTES else BLOCK_BYTES
 
 
 def _size(path: str | Path) -> int:
@@ -115,13 +127,14 @@ def convert(
     batch_size: int | None = None,
     progress: ProgressCallback | None = None,
     stream: bool | None = None,
-    block_bytes: int = BLOCK_BYTES,
+    block_bytes: int | None = None,
 ) -> ConvertResult:
     """Convert a lead file into leadLoader request bodies, rejects and warnings.
 
     With `out_dir=None` nothing is written (the gate's mode); the result holds everything.
     A UTF-8 file over STREAM_ABOVE_BYTES (128 MiB) written as leadloader bodies is converted
-    `block_bytes` at a time, so memory does not grow with the file; the outputs are the same,
+    in blocks of `block_bytes` (by default 48 MiB up to 256 MiB, 16 MiB beyond:
+    block_bytes_for), so memory does not grow with the file; the outputs are the same,
     but the result's frames are the last block's only (`streamed` says so). `stream=True`
     converts in blocks whatever the size (a file smaller than a block is read whole anyway);
     `stream=False` reads whole.
@@ -135,7 +148,8 @@ def convert(
     warm_up()
     if out_dir is not None and target.streams and (
             stream or (stream is None and _size(path) > STREAM_ABOVE_BYTES)):
-        streamed = _convert_in_blocks(path, cfg, out_dir, clock, block_bytes)
+        size = block_bytes or block_bytes_for(_size(path))
+        streamed = _convert_in_blocks(path, cfg, out_dir, clock, size)
         if streamed is not None:
             return streamed
         clock = _Clock(progress)
