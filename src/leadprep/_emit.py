@@ -505,7 +505,9 @@ def _move_aside(target: Path, replaced: Path) -> None:
 
 
 # Leads turned into JSON at a time: bounds the memory emit adds, whatever the file's size.
-EMIT_CHUNK_BATCHES = 100
+# Two chunks are in flight; at 50 batches of 1000 leads the 1M-lead bench's emit peaks at
+# 1.20 GB against 1.33 GB with 100, in the same time.
+EMIT_CHUNK_BATCHES = 50
 
 
 def _write_batches(
