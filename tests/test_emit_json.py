@@ -115,9 +115,22 @@ _COMMA = Dialect(",", '"')
 def test_a_file_is_json_safe_only_when_no_field_can_hold_a_character_json_escapes(
     data: bytes, dialect: Dialect, safe: bool,
 ) -> None:
+    assert fields_json_safe(data, dialect, LineBreaks.count(data)) is safe
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40) | st.lists(st.sampled_from([
+    b"a", b",", b"\n", b"\r", b"\r\n", b"\t", b'"', b"\\", b"\x00", b"\x1f", b"\x7f", b"\xc3\xa9",
+]), max_size=30).map(b"".join))
+def test_one_pass_over_the_data_counts_line_breaks_and_notes_the_bytes_json_escapes(
+    data: bytes,
+) -> None:
     breaks = LineBreaks.count(data)
-    control = any(b < 0x20 and b not in b"\t\n\r" for b in data)
-    assert fields_json_safe(data, dialect, breaks, control_bytes=control) is safe
+    assert (breaks.lf, breaks.cr, breaks.crlf) == (
+        data.count(b"\n"), data.count(b"\r"), data.count(b"\r\n"))
+    assert breaks.control == any(b < 0x20 and b not in b"\t\n\r" for b in data)
+    assert (breaks.tab, breaks.quote, breaks.backslash) == (
+        b"\t" in data, b'"' in data, b"\\" in data)
 
 
 def test_a_file_of_plain_fields_is_read_as_json_safe(tmp_path: Path) -> None:

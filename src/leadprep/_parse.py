@@ -47,34 +47,23 @@ class ComplexRecord:
     last_line: int
 
 
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
 # Appended as one more field to each line polars reads: a line whose last field is not this
 # one had fewer fields than the header. A C0 control, so never in a line that gets that far.
 _SENTINEL = "\x1f"
 _UTF8_BOM = "\ufeff".encode()
 
 
-def has_control_bytes(data: bytes) -> bool:
-    """Whether any C0 control but tab, LF and CR is in the data (one pass, in C)."""
-    return bool(data.translate(None, _NOT_CONTROL))
-
-
-def fields_json_safe(
-    data: bytes, dialect: Dialect, breaks: LineBreaks, *, control_bytes: bool
-) -> bool:
+def fields_json_safe(data: bytes, dialect: Dialect, breaks: LineBreaks) -> bool:
     """Whether no field of the data can hold a character JSON escapes (quote, backslash, C0
     control): there is no `"` or backslash, no C0 control but line breaks (and tabs, when
-    they delimit), no lone CR, and no quote char, so no field spans lines. A few memchr
-    passes; it spares emit a search of every column."""
-    if control_bytes or breaks.lone_cr:
+    they delimit), no lone CR, and no quote char, so no field spans lines. `breaks` (counted
+    on the data) has seen all but an unusual quote char; it spares emit a search of every
+    column."""
+    if breaks.control or breaks.lone_cr or breaks.quote or breaks.backslash:
         return False
-    unsafe = [b'"', b"\\"]
-    if dialect.delimiter != "\t":
-        unsafe.append(b"\t")
-    if dialect.quote_char is not None:
-        unsafe.append(dialect.quote_char.encode())
-    return not any(byte in data for byte in unsafe)
+    if breaks.tab and dialect.delimiter != "\t":
+        return False
+    return dialect.quote_char is None or dialect.quote_char.encode() not in data
 
 
 def split_lines(

@@ -24,7 +24,6 @@ from leadprep._parse import (
     RecordRunsOn,
     column_name,
     fields_json_safe,
-    has_control_bytes,
     parse_records,
     read_simple,
     record_fields,
@@ -381,7 +380,7 @@ class _Block:
         bad_lines: frozenset[int] = frozenset(), final: bool = True,
     ) -> _Block:
         # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
-        control_bytes = has_control_bytes(data)
+        control_bytes = breaks.control
         controls = control_bytes or breaks.lone_cr > 0
         lines = split_lines(data, breaks, control_bytes=control_bytes, first_line=first_line)
         records = parse_records(lines, dialect, str(path), controls=controls, final=final)
@@ -389,7 +388,7 @@ class _Block:
         records = records.with_columns(
             _bad_encoding=_any_line_in(sorted(bad_lines)) if bad_lines else pl.lit(False)
         )
-        json_safe = fields_json_safe(data, dialect, breaks, control_bytes=control_bytes)
+        json_safe = fields_json_safe(data, dialect, breaks)
         return cls(data, first_line, records, json_safe)
 
     def shaped(
