@@ -168,8 +168,7 @@ def validate(
     """Check every row; return the frame with its reason codes. `kept`: the phones of the
     file's earlier blocks, when it is validated block by block."""
     canonical_leads().validate(mapped.frame.head(0))
-    frame = _trim(mapped.frame).with_columns(
-        _piped=pl.col("leadPhone").str.contains("|", literal=True).fill_null(False))
+    frame = _trim(mapped.frame)
     frame = _attach(frame, _primary_phones(frame, config))
     frame = _infer_lead_timezone(frame, config)
     rules = _rules(config, frame.columns)
@@ -194,8 +193,12 @@ def _attach(frame: pl.DataFrame, found: pl.DataFrame) -> pl.DataFrame:
 
 
 def _trim(frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip whitespace; a field left empty is null (omitted from the lead)."""
-    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    """Strip whitespace; a field left empty is null (omitted from the lead). `_piped`: the
+    primary holds a pipe (whitespace aside the same before and after the strip, so it is
+    found in the same pass, beside the strips, on the other core)."""
+    return frame.with_columns(
+        pl.col(pl.String).str.strip_chars().replace("", None),
+        _piped=pl.col("leadPhone").str.contains("|", literal=True).fill_null(False))
 
 
 def _primary_phones(frame: pl.DataFrame, config: Config) -> pl.DataFrame:
