@@ -123,10 +123,12 @@ MAX_NULL_PATTERNS = 64
 @dataclass(frozen=True)
 class _Leaf:
     """A value a lead can hold: `field`, its `key` inside a nested object (None at the top),
-    and `text`, the value as a JSON string's inside (escaped where the column needs it)."""
+    `value` as text, and `text`, the value as a JSON string's inside (escaped where the column
+    needs it)."""
 
     field: str
     key: str | None
+    value: pl.Expr
     text: pl.Expr
 
 
@@ -144,7 +146,7 @@ def lead_bodies(frame: pl.DataFrame, *, json_safe: bool = False) -> pl.Series:
         return pl.Series("lead", [], dtype=pl.String)
     leaves = _leaves(frame, json_safe)
     mask = pl.sum_horizontal(
-        [leaf.text.is_not_null().cast(pl.UInt64) * (1 << i) for i, leaf in enumerate(leaves)]
+        [leaf.value.is_not_null().cast(pl.UInt64) * (1 << i) for i, leaf in enumerate(leaves)]
     ).alias("_mask") if leaves else pl.lit(0, pl.UInt64).alias("_mask")
     grouped = frame.with_row_index("_i").with_columns(mask)
     if grouped["_mask"].n_unique() > MAX_NULL_PATTERNS:
@@ -171,7 +173,8 @@ def _leaves(frame: pl.DataFrame, json_safe: bool) -> list[_Leaf]:
         escape = list(frame.select(
             [value.str.contains_any(_ESCAPED).any().alias(str(i))
              for i, (_, _, value) in enumerate(found)]).row(0))
-    return [_Leaf(field, key, value.str.replace_many(_ESCAPED, _ESCAPES) if needed else value)
+    return [_Leaf(field, key, value,
+                  value.str.replace_many(_ESCAPED, _ESCAPES) if needed else value)
             for (field, key, value), needed in zip(found, escape, strict=True)]
 
 

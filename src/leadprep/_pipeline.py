@@ -43,7 +43,7 @@ OUTPUT_FORMATS: tuple[str, ...] = tuple(TARGETS)
 # MID_BLOCK_BYTES up to MID_FILE_BYTES, of BLOCK_BYTES beyond. Fewer blocks are faster (each
 # pays fixed costs: a pass per region and calling code in the phone engine, say), but the peak
 # grows with the block and, a little, with every block done. Measured on generated leads
-# (bench/generate.py), peak RSS: 16 MiB blocks, 10M leads (1.14 GB): 0.94-1.3 GB; 48 MiB
+# (bench/generate.py), peak RSS: 16 MiB blocks, 10M leads (1.14 GB): 0.85-0.86 GB; 48 MiB
 # blocks, 2.25M leads (256 MB): 1.13 GB in 15.1 s (16 MiB: 0.89 GB in 17.9 s), 1.2M leads
 # (136 MB): 1.04 GB in 7.2 s (16 MiB: 9.4 s), but 10M leads: 1.55 GB. A whole file of 128 MiB
 # peaks near 1.5 GB and converts fastest.
