@@ -60,13 +60,9 @@ def _expected(row: tuple[str | None, ...]) -> dict[str, Any]:
 def test_any_text_comes_out_as_json_a_decoder_reads_back(
     rows: list[tuple[str | None, ...]],
 ) -> None:
-    bodies = emit.lead_bodies(_frame(rows)).to_list()
-    decoded = [json.loads(body) for body in bodies]
-    assert decoded == [_expected(row) for row in rows]
-    # key order too, which dict equality ignores
-    assert [list(lead) for lead in decoded] == [list(_expected(row)) for row in rows]
-    assert bodies == [json.dumps(_expected(row), ensure_ascii=False, separators=(",", ":"))
-                      for row in rows]
+    # What json.dumps writes, byte for byte: the values, their escapes and the key order.
+    assert emit.lead_bodies(_frame(rows)).to_list() == [
+        json.dumps(_expected(row), ensure_ascii=False, separators=(",", ":")) for row in rows]
 
 
 @settings(max_examples=60, deadline=None)

@@ -44,9 +44,10 @@ OUTPUT_FORMATS: tuple[str, ...] = tuple(TARGETS)
 # pays fixed costs: a pass per region and calling code in the phone engine, say), but the peak
 # grows with the block and, a little, with every block done. Measured on generated leads
 # (bench/generate.py), peak RSS: 16 MiB blocks, 10M leads (1.14 GB): 0.85-0.86 GB; 48 MiB
-# blocks, 2.25M leads (256 MB): 1.13 GB in 15.1 s (16 MiB: 0.89 GB in 17.9 s), 1.2M leads
-# (136 MB): 1.04 GB in 7.2 s (16 MiB: 9.4 s), but 10M leads: 1.55 GB. A whole file of 128 MiB
-# peaks near 1.5 GB and converts fastest.
+# blocks (at 5857028, before the block path's duplicate lookup and emit chunks got faster),
+# 2.25M leads (256 MB): 1.13 GB in 15.1 s (16 MiB: 0.89 GB in 17.9 s), 1.2M leads (136 MB):
+# 1.04 GB in 7.2 s (16 MiB: 9.4 s), but 10M leads: 1.55 GB. A whole file of 128 MiB peaks near
+# 1.5 GB and converts fastest.
 BLOCK_BYTES = 16 << 20
 MID_BLOCK_BYTES = 48 << 20
 MID_FILE_BYTES = 256 << 20
@@ -146,10 +147,11 @@ def convert(
     target.check(cfg)
     clock = _Clock(progress)
     warm_up()
+    size = _size(path)
     if out_dir is not None and target.streams and (
-            stream or (stream is None and _size(path) > STREAM_ABOVE_BYTES)):
-        size = block_bytes or block_bytes_for(_size(path))
-        streamed = _convert_in_blocks(path, cfg, out_dir, clock, size)
+            stream or (stream is None and size > STREAM_ABOVE_BYTES)):
+        streamed = _convert_in_blocks(path, cfg, out_dir, clock,
+                                      block_bytes or block_bytes_for(size))
         if streamed is not None:
             return streamed
         clock = _Clock(progress)
