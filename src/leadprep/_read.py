@@ -380,9 +380,8 @@ class _Block:
         bad_lines: frozenset[int] = frozenset(), final: bool = True,
     ) -> _Block:
         # Lone CRs are control characters too; without them and C0 bytes no line needs a regex.
-        control_bytes = breaks.control
-        controls = control_bytes or breaks.lone_cr > 0
-        lines = split_lines(data, breaks, control_bytes=control_bytes, first_line=first_line)
+        controls = breaks.control or breaks.lone_cr > 0
+        lines = split_lines(data, breaks, control_bytes=breaks.control, first_line=first_line)
         records = parse_records(lines, dialect, str(path), controls=controls, final=final)
         del lines
         records = records.with_columns(
